@@ -1,0 +1,64 @@
+import type { Principal } from './principal';
+
+/** A SQL fragment with named parameters (TypeORM's `:name` style). */
+export interface Predicate {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * THE sharing policy (TLP 2.0): a predicate that is true exactly for the rows
+ * of a shared table (alias `t`, with author_id, tlp, recipient_org_ids and
+ * recipient_group_ids) that the principal may read. Every read path uses it,
+ * inside the query, before paging and counting.
+ *
+ * | TLP          | readers                                                   |
+ * | CLEAR, GREEN | every authenticated principal (all belong to active orgs) |
+ * | AMBER        | author, coordinators, R and the descendants of R          |
+ * | AMBER_STRICT | author, coordinators, R                                   |
+ * | RED          | author and R only                                         |
+ * and the author's ancestors read everything but RED.
+ */
+export function visibleTo(p: Principal, t: string): Predicate {
+  const n = (name: string) => `pol_${t}_${name}`;
+  const params: Record<string, unknown> = {
+    [n('org')]: p.orgId,
+    [n('self')]: [p.orgId],
+    [n('lineage')]: p.lineage,
+  };
+  const parts = [`${t}.tlp IN ('CLEAR','GREEN')`, `${t}.author_id = :${n('org')}`];
+  if (p.descendants.length) {
+    params[n('desc')] = p.descendants;
+    parts.push(`(${t}.tlp <> 'RED' AND ${t}.author_id = ANY(CAST(:${n('desc')} AS uuid[])))`);
+  }
+  if (p.isCoordinator) parts.push(`${t}.tlp IN ('AMBER','AMBER_STRICT')`);
+
+  let amberGroups = '';
+  if (p.groupsLineage.length) {
+    params[n('glin')] = p.groupsLineage;
+    amberGroups = ` OR ${t}.recipient_group_ids && CAST(:${n('glin')} AS uuid[])`;
+  }
+  parts.push(`(${t}.tlp = 'AMBER' AND (${t}.recipient_org_ids && CAST(:${n('lineage')} AS uuid[])${amberGroups}))`);
+
+  let strictGroups = '';
+  if (p.groupsSelf.length) {
+    params[n('gself')] = p.groupsSelf;
+    strictGroups = ` OR ${t}.recipient_group_ids && CAST(:${n('gself')} AS uuid[])`;
+  }
+  parts.push(`(${t}.tlp IN ('AMBER_STRICT','RED') AND (${t}.recipient_org_ids && CAST(:${n('self')} AS uuid[])${strictGroups}))`);
+  return { sql: `(${parts.join(' OR ')})`, params };
+}
+
+/**
+ * Whether the principal may see who an object was shared with: the author,
+ * the author's ancestors and coordinators. Recipients do not learn who else
+ * received it.
+ */
+export function mayKnowRecipients(p: Principal, authorId: string): boolean {
+  return p.isCoordinator || p.orgId === authorId || p.descendants.includes(authorId);
+}
+
+/** Whether the principal acts for the author of an object (its own organisation or an ancestor of it). */
+export function actsForAuthor(p: Principal, authorId: string): boolean {
+  return p.orgId === authorId || p.descendants.includes(authorId);
+}

@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type JWK } from 'jose';
+import type { DataSource } from 'typeorm';
+import { KeyStatus, OrgKind, OrgStatus, Role } from '../common/enums';
+import { unauthenticated } from '../common/errors';
+import type { Principal } from './principal';
+
+type ImportedKey = Awaited<ReturnType<typeof importJWK>>;
+
+/** Asymmetric algorithms only: never `none`, never HS*. */
+export const ALLOWED_ALGS = ['ES256', 'EdDSA', 'PS256', 'RS256'] as const;
+const CLOCK_TOLERANCE_S = 30;
+/** Header members that would let a token bring its own key. */
+const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'];
+
+interface KeyRow {
+  org_id: string;
+  org_code: string;
+  org_kind: OrgKind;
+  org_status: OrgStatus;
+  allowed_roles: Role[];
+  key_row_id: string | null;
+  key_alg: string | null;
+  key_status: KeyStatus | null;
+  jwk: JWK | null;
+}
+
+/**
+ * Verifies bearer tokens against the key set of the organisation named by the
+ * token's (unverified) `iss`, then resolves the principal. Organisation and key
+ * status are read on every call, so a revocation takes effect at once.
+ */
+export class TokenVerifier {
+  private readonly keyCache = new Map<string, ImportedKey>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly audience: string,
+    private readonly maxLifetimeS: number,
+  ) {}
+
+  async verify(token: string): Promise<Principal> {
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    let claims: ReturnType<typeof decodeJwt>;
+    try {
+      header = decodeProtectedHeader(token);
+      claims = decodeJwt(token);
+    } catch {
+      throw unauthenticated('malformed token');
+    }
+    if (!header.alg || !(ALLOWED_ALGS as readonly string[]).includes(header.alg)) {
+      throw unauthenticated(`algorithm ${JSON.stringify(header.alg ?? null)} is not allowed (allowed: ${ALLOWED_ALGS.join(', ')})`);
+    }
+    const embedded = FORBIDDEN_HEADERS.filter((h) => h in header);
+    if (embedded.length) throw unauthenticated(`header ${embedded.join(', ')} is not accepted; keys are registered, never sent`);
+    if (typeof header.kid !== 'string' || !header.kid) throw unauthenticated('header kid is required');
+    if (typeof claims.iss !== 'string' || !claims.iss) throw unauthenticated('claim iss is required');
+
+    const rows: KeyRow[] = await this.db.query(
+      `SELECT o.id AS org_id, o.code AS org_code, o.kind AS org_kind, o.status AS org_status, o.allowed_roles,
+              k.id AS key_row_id, k.alg AS key_alg, k.status AS key_status, k.jwk
+         FROM organizations o
+         LEFT JOIN signing_keys k ON k.organization_id = o.id AND k.kid = $2
+        WHERE o.code = $1`,
+      [claims.iss, header.kid],
+    );
+    const row = rows[0];
+    if (!row) throw unauthenticated('unknown issuer');
+    if (row.org_status !== OrgStatus.ACTIVE) throw unauthenticated('issuer organisation is suspended');
+    if (!row.key_row_id || !row.jwk || !row.key_alg) throw unauthenticated('unknown key for this issuer');
+    if (row.key_status === KeyStatus.REVOKED) throw unauthenticated('key has been revoked');
+    if (row.key_status !== KeyStatus.ACTIVE) throw unauthenticated('key is retired');
+    if (header.alg !== row.key_alg) throw unauthenticated(`algorithm ${header.alg} does not match the registered key`);
+
+    const key = await this.importKey(row.key_row_id, row.jwk, row.key_alg);
+    try {
+      await jwtVerify(token, key, {
+        algorithms: [row.key_alg],
+        audience: this.audience,
+        issuer: row.org_code,
+        clockTolerance: CLOCK_TOLERANCE_S,
+        requiredClaims: ['exp', 'iat', 'sub', 'jti', 'aud'],
+      });
+    } catch (err) {
+      throw unauthenticated(describeJoseError(err));
+    }
+    const exp = claims.exp as number;
+    const iat = claims.iat as number;
+    if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_S) throw unauthenticated('token issued in the future (iat)');
+    if (exp - iat > this.maxLifetimeS) {
+      throw unauthenticated(`token lifetime ${exp - iat}s exceeds the maximum of ${this.maxLifetimeS}s`);
+    }
+    const roles = parseRoles(claims.roles);
+    const notAllowed = roles.filter((r) => !row.allowed_roles.includes(r));
+    if (notAllowed.length) throw unauthenticated(`role not allowed for ${row.org_code}: ${notAllowed.join(', ')}`);
+
+    const [tree] = await this.db.query(
+      `WITH RECURSIVE up AS (
+          SELECT id, parent_id FROM organizations WHERE id = $1
+          UNION SELECT o.id, o.parent_id FROM organizations o JOIN up ON o.id = up.parent_id),
+        down AS (
+          SELECT id FROM organizations WHERE parent_id = $1
+          UNION SELECT o.id FROM organizations o JOIN down ON o.parent_id = down.id)
+       SELECT (SELECT array_agg(id) FROM up) AS lineage,
+              (SELECT coalesce(array_agg(id), '{}') FROM down) AS descendants,
+              (SELECT coalesce(array_agg(DISTINCT group_id), '{}') FROM sharing_group_members WHERE organization_id = $1) AS groups_self,
+              (SELECT coalesce(array_agg(DISTINCT group_id), '{}') FROM sharing_group_members
+                WHERE organization_id IN (SELECT id FROM up)) AS groups_lineage`,
+      [row.org_id],
+    );
+    return {
+      orgId: row.org_id,
+      orgCode: row.org_code,
+      orgKind: row.org_kind,
+      isCoordinator: row.org_kind === OrgKind.COORDINATOR,
+      sub: String(claims.sub),
+      roles,
+      jti: String(claims.jti),
+      kid: header.kid,
+      expiresAt: new Date(exp * 1000),
+      lineage: tree.lineage,
+      descendants: tree.descendants,
+      groupsSelf: tree.groups_self,
+      groupsLineage: tree.groups_lineage,
+    };
+  }
+
+  private async importKey(rowId: string, jwk: JWK, alg: string): Promise<ImportedKey> {
+    const cacheKey = `${rowId}:${createHash('sha256').update(JSON.stringify(jwk)).digest('hex')}`;
+    let key = this.keyCache.get(cacheKey);
+    if (!key) {
+      key = await importJWK(jwk, alg);
+      this.keyCache.set(cacheKey, key);
+    }
+    return key;
+  }
+}
+
+function parseRoles(raw: unknown): Role[] {
+  if (!Array.isArray(raw) || raw.length === 0) throw unauthenticated('claim roles must be a non-empty array');
+  const valid = Object.values(Role) as string[];
+  const unknown = raw.filter((r) => typeof r !== 'string' || !valid.includes(r));
+  if (unknown.length) throw unauthenticated(`claim roles has unknown role(s): ${unknown.map(String).join(', ')}`);
+  return [...new Set(raw as Role[])];
+}
+
+function describeJoseError(err: unknown): string {
+  if (err instanceof joseErrors.JWTExpired) return 'token expired';
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'bad signature';
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    switch (err.claim) {
+      case 'aud': return 'wrong audience';
+      case 'nbf': return 'token not yet valid (nbf)';
+      case 'iss': return 'issuer mismatch';
+      case 'iat': return 'invalid iat claim';
+      default: return err.reason === 'missing' ? `claim ${err.claim} is required` : `invalid claim ${err.claim}`;
+    }
+  }
+  if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'algorithm not allowed';
+  if (err instanceof joseErrors.JWTInvalid || err instanceof joseErrors.JWSInvalid) return 'malformed token';
+  return 'token verification failed';
+}
+
+/** Reads `Bearer <jwt>` from an Authorization header or connectionParams value. */
+export function bearerToken(value: unknown): string {
+  if (typeof value !== 'string' || !value.trim()) throw unauthenticated('missing bearer token');
+  const m = /^Bearer\s+(\S+)$/i.exec(value.trim());
+  if (!m) throw unauthenticated('authorization must be "Bearer <token>"');
+  return m[1];
+}

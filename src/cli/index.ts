@@ -1,0 +1,169 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { generateSigningKey, mintToken } from '../auth/keys';
+import { OrgKind, Role } from '../common/enums';
+import { logger } from '../common/logger';
+import { ConfigError, loadConfig, parseDuration } from '../config';
+import { openDatabase } from '../db/database';
+import { createSchema, printSdl } from '../schema';
+import { createServices } from '../services';
+import { readPrivateKey, writePrivateKey } from './keyfile';
+import { seedDemo } from './seed';
+
+class UsageError extends Error {}
+
+interface Command {
+  usage: string;
+  options: Record<string, { type: 'string' | 'boolean'; short?: string }>;
+  run(values: Record<string, string | boolean | undefined>): Promise<void>;
+}
+
+function need(values: Record<string, unknown>, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || !v.trim()) throw new UsageError(`--${name} is required`);
+  return v.trim();
+}
+
+const COMMANDS: Record<string, Command> = {
+  'keys generate': {
+    usage: `keys generate --org CODE --out FILE
+  Generates an ES256 key pair for organisation CODE. The private JWK is written
+  to FILE (mode 0600); the public JWK is printed, ready for registerSigningKey.`,
+    options: { org: { type: 'string' }, out: { type: 'string' } },
+    async run(v) {
+      const org = need(v, 'org').toUpperCase();
+      const out = need(v, 'out');
+      if (fs.existsSync(out)) throw new UsageError(`${out} exists; refusing to overwrite a key`);
+      const { privateJwk, publicJwk } = await generateSigningKey(org);
+      writePrivateKey(out, privateJwk);
+      process.stdout.write(JSON.stringify(publicJwk, null, 2) + '\n');
+      process.stderr.write(`private key written to ${out} (mode 0600); register the public key above for ${org}\n`);
+    },
+  },
+  'token mint': {
+    usage: `token mint --org CODE --key FILE --sub NAME --roles A,B [--ttl 15m] [--aud AUD]
+  Signs a token with the private JWK in FILE, as organisation CODE's own systems would.
+  --ttl defaults to 15m (the server accepts at most TOKEN_MAX_LIFETIME, 1h by default);
+  --aud defaults to TOKEN_AUDIENCE or "threatfed". Roles: ${Object.values(Role).join(', ')}.`,
+    options: { org: { type: 'string' }, key: { type: 'string' }, sub: { type: 'string' }, roles: { type: 'string' }, ttl: { type: 'string' }, aud: { type: 'string' } },
+    async run(v) {
+      const roles = need(v, 'roles').split(',').map((r) => r.trim().toUpperCase());
+      const bad = roles.filter((r) => !(Object.values(Role) as string[]).includes(r));
+      if (bad.length) throw new UsageError(`--roles: unknown role(s) ${bad.join(', ')}; use ${Object.values(Role).join(', ')}`);
+      const ttl = parseDuration(typeof v.ttl === 'string' ? v.ttl : '15m');
+      if (!ttl) throw new UsageError('--ttl must be a duration such as 900, 15m or 1h');
+      const token = await mintToken(readPrivateKey(need(v, 'key')), {
+        org: need(v, 'org').toUpperCase(),
+        sub: need(v, 'sub'),
+        roles: roles as Role[],
+        ttl,
+        audience: typeof v.aud === 'string' ? v.aud : process.env.TOKEN_AUDIENCE || 'threatfed',
+      });
+      process.stdout.write(token + '\n');
+    },
+  },
+  init: {
+    usage: `init --coordinator CODE --key-out FILE [--name NAME]
+  On an empty database (DATABASE_URL, or the embedded one under DATA_DIR): applies
+  migrations, registers coordinator organisation CODE with a new key, and writes
+  its private JWK to FILE (mode 0600).`,
+    options: { coordinator: { type: 'string' }, 'key-out': { type: 'string' }, name: { type: 'string' } },
+    async run(v) {
+      const code = need(v, 'coordinator').toUpperCase();
+      const out = need(v, 'key-out');
+      if (fs.existsSync(out)) throw new UsageError(`${out} exists; refusing to overwrite a key`);
+      await withServices(async (services) => {
+        if (!(await services.organizations.isEmpty())) throw new UsageError('the database already has organisations; init only runs on an empty one');
+        const { privateJwk, publicJwk } = await generateSigningKey(code);
+        await services.organizations.bootstrap({ code, name: typeof v.name === 'string' ? v.name : code, kind: OrgKind.COORDINATOR }, publicJwk);
+        writePrivateKey(out, privateJwk);
+        process.stdout.write(`coordinator ${code} registered with key ${privateJwk.kid}; private key in ${out}\n`);
+      });
+    },
+  },
+  'seed --demo': {
+    usage: `seed --demo
+  On an empty database: the demo organisations, their keys (written to
+  DATA_DIR/demo-keys/<CODE>.jwk) and a few shared indicators.`,
+    options: { demo: { type: 'boolean' } },
+    async run() {
+      const config = loadConfig();
+      await withServices(async (services) => {
+        await seedDemo(services, config.dataDir, config.tokenAudience);
+        process.stdout.write(`demo data seeded; keys in ${config.dataDir}/demo-keys\n`);
+      });
+    },
+  },
+  migrate: {
+    usage: `migrate
+  Applies pending migrations to DATABASE_URL (or the embedded database).`,
+    options: {},
+    async run() {
+      await withServices(async () => {
+        process.stdout.write('migrations are up to date\n');
+      });
+    },
+  },
+  schema: {
+    usage: `schema [--out FILE]
+  Prints the GraphQL SDL (or writes it to FILE).`,
+    options: { out: { type: 'string' } },
+    async run(v) {
+      const sdl = printSdl(await createSchema());
+      if (typeof v.out === 'string') fs.writeFileSync(v.out, sdl);
+      else process.stdout.write(sdl);
+    },
+  },
+};
+
+async function withServices(fn: (services: ReturnType<typeof createServices>) => Promise<void>): Promise<void> {
+  const config = loadConfig();
+  logger.setLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const database = await openDatabase(config);
+  try {
+    await fn(createServices(database.db, config));
+  } finally {
+    await database.close();
+  }
+}
+
+function help(): string {
+  return `Usage: npm run cli -- <command> [options]\n\nCommands:\n${Object.values(COMMANDS)
+    .map((c) => '  ' + c.usage.split('\n')[0])
+    .join('\n')}\n\nRun a command with --help for details.\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const name =
+    [`${words[0]} ${words[1]}`, words[0]].find((n) => n in COMMANDS) ?? (words[0] === 'seed' && argv.includes('--demo') ? 'seed --demo' : undefined);
+  if (!name) {
+    if (argv.length && !argv.includes('--help') && !argv.includes('-h')) {
+      process.stderr.write(`unknown command: ${argv.join(' ')}\n\n${help()}`);
+      return 2;
+    }
+    process.stdout.write(help());
+    return argv.length ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`Usage: npm run cli -- ${cmd.usage}\n`);
+    return 0;
+  }
+  const rest = argv.slice(name.startsWith('seed') ? 1 : name.split(' ').length);
+  try {
+    const { values } = parseArgs({ args: rest, options: cmd.options, strict: true, allowPositionals: false });
+    await cmd.run(values);
+    return 0;
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`error: ${msg}\n${usage ? `\nUsage: npm run cli -- ${cmd.usage}\n` : ''}`);
+    return err instanceof ConfigError || usage ? 2 : 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,125 @@
+import { registerEnumType } from 'type-graphql';
+
+export enum Tlp {
+  CLEAR = 'CLEAR',
+  GREEN = 'GREEN',
+  AMBER = 'AMBER',
+  AMBER_STRICT = 'AMBER_STRICT',
+  RED = 'RED',
+}
+
+/** Roles are cumulative: each one includes every capability of those before it. */
+export enum Role {
+  VIEWER = 'VIEWER',
+  REPORTER = 'REPORTER',
+  CONTRIBUTOR = 'CONTRIBUTOR',
+  ANALYST = 'ANALYST',
+  ADMIN = 'ADMIN',
+}
+export const ROLE_ORDER: readonly Role[] = [Role.VIEWER, Role.REPORTER, Role.CONTRIBUTOR, Role.ANALYST, Role.ADMIN];
+
+export enum Severity {
+  INFO = 'INFO',
+  LOW = 'LOW',
+  MEDIUM = 'MEDIUM',
+  HIGH = 'HIGH',
+  CRITICAL = 'CRITICAL',
+}
+export const SEVERITY_ORDER: readonly Severity[] = [Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL];
+
+export enum ObservableType {
+  IPV4 = 'IPV4',
+  IPV6 = 'IPV6',
+  CIDR = 'CIDR',
+  DOMAIN = 'DOMAIN',
+  URL = 'URL',
+  EMAIL = 'EMAIL',
+  MD5 = 'MD5',
+  SHA1 = 'SHA1',
+  SHA256 = 'SHA256',
+  FILE_NAME = 'FILE_NAME',
+  ASN = 'ASN',
+}
+
+export enum ThreatType {
+  BOTNET = 'BOTNET',
+  C2 = 'C2',
+  RANSOMWARE = 'RANSOMWARE',
+  PHISHING = 'PHISHING',
+  MALWARE = 'MALWARE',
+  SCANNER = 'SCANNER',
+  SPAM = 'SPAM',
+  EXPLOIT = 'EXPLOIT',
+  APT = 'APT',
+  DDOS = 'DDOS',
+  OTHER = 'OTHER',
+}
+
+export enum OrgKind {
+  COORDINATOR = 'COORDINATOR',
+  MINISTRY = 'MINISTRY',
+  PROVINCE = 'PROVINCE',
+  AGENCY = 'AGENCY',
+  SECTOR_CERT = 'SECTOR_CERT',
+  ISP = 'ISP',
+  SECURITY_VENDOR = 'SECURITY_VENDOR',
+}
+
+export enum OrgStatus {
+  ACTIVE = 'ACTIVE',
+  SUSPENDED = 'SUSPENDED',
+}
+
+export enum KeyStatus {
+  ACTIVE = 'ACTIVE',
+  RETIRED = 'RETIRED',
+  REVOKED = 'REVOKED',
+}
+
+export enum IncidentStatus {
+  REPORTED = 'REPORTED',
+  TRIAGED = 'TRIAGED',
+  CONTAINED = 'CONTAINED',
+  RESOLVED = 'RESOLVED',
+  CLOSED = 'CLOSED',
+}
+
+export enum IncidentCategory {
+  MALWARE = 'MALWARE',
+  RANSOMWARE = 'RANSOMWARE',
+  PHISHING = 'PHISHING',
+  INTRUSION = 'INTRUSION',
+  DATA_BREACH = 'DATA_BREACH',
+  DDOS = 'DDOS',
+  DEFACEMENT = 'DEFACEMENT',
+  ACCOUNT_COMPROMISE = 'ACCOUNT_COMPROMISE',
+  VULNERABILITY = 'VULNERABILITY',
+  OTHER = 'OTHER',
+}
+
+export enum AdvisoryStatus {
+  DRAFT = 'DRAFT',
+  PUBLISHED = 'PUBLISHED',
+  WITHDRAWN = 'WITHDRAWN',
+}
+
+export enum WarningKind {
+  ADVISORY_PUBLISHED = 'ADVISORY_PUBLISHED',
+  ADVISORY_WITHDRAWN = 'ADVISORY_WITHDRAWN',
+  INDICATOR_HIGH_SEVERITY = 'INDICATOR_HIGH_SEVERITY',
+  EXPOSURE = 'EXPOSURE',
+  INCIDENT_UPDATED = 'INCIDENT_UPDATED',
+}
+
+registerEnumType(Tlp, { name: 'Tlp', description: 'Traffic Light Protocol 2.0 marking' });
+registerEnumType(Role, { name: 'Role' });
+registerEnumType(Severity, { name: 'Severity' });
+registerEnumType(ObservableType, { name: 'ObservableType' });
+registerEnumType(ThreatType, { name: 'ThreatType' });
+registerEnumType(OrgKind, { name: 'OrganizationKind' });
+registerEnumType(OrgStatus, { name: 'OrganizationStatus' });
+registerEnumType(KeyStatus, { name: 'SigningKeyStatus' });
+registerEnumType(IncidentStatus, { name: 'IncidentStatus' });
+registerEnumType(IncidentCategory, { name: 'IncidentCategory' });
+registerEnumType(AdvisoryStatus, { name: 'AdvisoryStatus' });
+registerEnumType(WarningKind, { name: 'WarningKind' });

@@ -1,0 +1,72 @@
+import path from 'node:path';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export interface Config {
+  /** Unset means: start an embedded PostgreSQL under DATA_DIR. */
+  databaseUrl: string | undefined;
+  host: string;
+  port: number;
+  dataDir: string;
+  tokenAudience: string;
+  /** Maximum accepted `exp - iat`, in seconds. */
+  tokenMaxLifetime: number;
+  logLevel: LogLevel;
+  nodeEnv: string;
+  isDev: boolean;
+}
+
+export class ConfigError extends Error {}
+
+const DURATION = /^(\d+)\s*(s|m|h)?$/;
+/** Parses `90`, `90s`, `15m`, `1h` into seconds. */
+export function parseDuration(raw: string): number | undefined {
+  const m = DURATION.exec(raw.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return n * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
+}
+
+/** Reads the environment once; every bad value is reported together, each with its rule. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+
+  const host = env.HOST?.trim() || '127.0.0.1';
+
+  let port = 4000;
+  if (env.PORT !== undefined && env.PORT !== '') {
+    port = Number(env.PORT);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      problems.push(`PORT must be an integer between 0 and 65535 (got "${env.PORT}")`);
+    }
+  }
+
+  const dataDir = path.resolve(env.DATA_DIR?.trim() || '.data');
+
+  const tokenAudience = env.TOKEN_AUDIENCE?.trim() || 'threatfed';
+
+  let tokenMaxLifetime = 3600;
+  if (env.TOKEN_MAX_LIFETIME) {
+    const secs = parseDuration(env.TOKEN_MAX_LIFETIME);
+    if (secs === undefined || secs < 60 || secs > 86400) {
+      problems.push(`TOKEN_MAX_LIFETIME must be a duration between 60s and 24h such as 900, 15m or 1h (got "${env.TOKEN_MAX_LIFETIME}")`);
+    } else tokenMaxLifetime = secs;
+  }
+
+  const levels: LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+  const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel;
+  if (!levels.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(', ')} (got "${env.LOG_LEVEL}")`);
+
+  const nodeEnv = env.NODE_ENV?.trim() || 'production';
+  if (!['production', 'development', 'test'].includes(nodeEnv)) {
+    problems.push(`NODE_ENV must be production, development or test (got "${env.NODE_ENV}")`);
+  }
+
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  return { databaseUrl, host, port, dataDir, tokenAudience, tokenMaxLifetime, logLevel, nodeEnv, isDev: nodeEnv === 'development' };
+}

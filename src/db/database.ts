@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { logger } from '../common/logger';
+import type { Config } from '../config';
+import { createDataSource } from './data-source';
+import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded';
+
+export interface Database {
+  db: DataSource;
+  embedded?: EmbeddedDatabase;
+  close(): Promise<void>;
+}
+
+/** Connects to DATABASE_URL or, when unset, to an embedded PostgreSQL under DATA_DIR; applies pending migrations. */
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>, opts: { migrate?: boolean } = {}): Promise<Database> {
+  let embedded: EmbeddedDatabase | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    const dir = path.join(config.dataDir, 'pg');
+    logger.info('starting embedded PostgreSQL', { dir });
+    embedded = await startEmbeddedPostgres(dir, await embeddedPort(config.dataDir));
+    url = embedded.url;
+  }
+  const db = createDataSource(url);
+  try {
+    await db.initialize();
+    if (opts.migrate !== false) {
+      const applied = await db.runMigrations({ transaction: 'each' });
+      if (applied.length) logger.info('migrations applied', { migrations: applied.map((m) => m.name) });
+    }
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+  return {
+    db,
+    embedded,
+    close: async () => {
+      if (db.isInitialized) await db.destroy();
+      await embedded?.stop();
+    },
+  };
+}
+
+/** The embedded cluster keeps its port across runs (stored beside it) so a second start finds it the same way. */
+async function embeddedPort(dataDir: string): Promise<number> {
+  const file = path.join(dataDir, 'pg-port');
+  if (fs.existsSync(file)) {
+    const n = Number(fs.readFileSync(file, 'utf8').trim());
+    if (Number.isInteger(n) && n > 0) return n;
+  }
+  const port = await freePort();
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, String(port));
+  return port;
+}

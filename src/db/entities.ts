@@ -1,0 +1,29 @@
+import { AdvisoryEntity, AdvisoryObservableEntity } from '../advisories/advisory.entity';
+import { AuditEventEntity } from '../audit/audit-event.entity';
+import { IncidentEntity, IncidentEventEntity, IncidentObservableEntity } from '../incidents/incident.entity';
+import { AssetRangeEntity } from '../intel/asset-range.entity';
+import { IndicatorEntity } from '../intel/indicator.entity';
+import { ObservableEntity } from '../intel/observable.entity';
+import { SightingEntity } from '../intel/sighting.entity';
+import { OrganizationEntity } from '../organizations/organization.entity';
+import { SharingGroupEntity, SharingGroupMemberEntity } from '../organizations/sharing-group.entity';
+import { SigningKeyEntity } from '../organizations/signing-key.entity';
+import { WarningEntity } from '../warnings/warning.entity';
+
+export const ENTITIES = [
+  OrganizationEntity,
+  SigningKeyEntity,
+  SharingGroupEntity,
+  SharingGroupMemberEntity,
+  ObservableEntity,
+  IndicatorEntity,
+  SightingEntity,
+  AssetRangeEntity,
+  IncidentEntity,
+  IncidentObservableEntity,
+  IncidentEventEntity,
+  AdvisoryEntity,
+  AdvisoryObservableEntity,
+  WarningEntity,
+  AuditEventEntity,
+];

@@ -1,0 +1,25 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { decodeCursor, pageSize, type Page } from '../common/pagination';
+
+/**
+ * Keyset page over a query builder whose predicates (including the sharing
+ * policy) are already applied: newest first by `alias.seq`. The count uses
+ * the same builder without the cursor, so it counts exactly what paging walks.
+ */
+export async function keysetPage<T extends ObjectLiteral & { seq: string }>(
+  qb: SelectQueryBuilder<T>,
+  alias: string,
+  args: { first?: number | null; after?: string | null },
+): Promise<Page<T>> {
+  const limit = pageSize(args.first);
+  const after = decodeCursor(args.after);
+  const countQb = qb.clone();
+  const pageQb = qb.clone().orderBy(`${alias}.seq`, 'DESC').take(undefined).limit(limit + 1);
+  if (after !== undefined) pageQb.andWhere(`${alias}.seq < :__after`, { __after: after });
+  const rows = await pageQb.getMany();
+  return {
+    items: rows.slice(0, limit),
+    hasNextPage: rows.length > limit,
+    count: () => countQb.getCount(),
+  };
+}

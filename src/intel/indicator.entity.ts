@@ -1,0 +1,59 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { ObservableEntity } from './observable.entity';
+import { Severity, ThreatType } from '../common/enums';
+import { SharedObjectColumns } from '../common/shared.entity';
+
+@Entity('indicators')
+@Index('uq_indicators_observable_author', ['observableId', 'authorId'], { unique: true })
+@Index('ix_indicators_seq', ['seq'], { unique: true })
+@Index('ix_indicators_author', ['authorId'])
+export class IndicatorEntity extends SharedObjectColumns {
+  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  id!: string;
+
+  @Column({ name: 'observable_id', type: 'uuid' })
+  observableId!: string;
+
+  @ManyToOne(() => ObservableEntity, { onDelete: 'RESTRICT', nullable: false })
+  @JoinColumn({ name: 'observable_id' })
+  observable?: ObservableEntity;
+
+  @Column({ type: 'smallint' })
+  confidence!: number;
+
+  @Column({ type: 'varchar', length: 16 })
+  severity!: Severity;
+
+  @Column({ name: 'threat_types', type: 'text', array: true, default: () => "'{}'" })
+  threatTypes!: ThreatType[];
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  tags!: string[];
+
+  @Column({ name: 'valid_from', type: 'timestamptz' })
+  validFrom!: Date;
+
+  @Column({ name: 'valid_until', type: 'timestamptz', nullable: true })
+  validUntil!: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  @Column({ type: 'boolean', default: false })
+  revoked!: boolean;
+
+  @Column({ name: 'revoked_reason', type: 'text', nullable: true })
+  revokedReason!: string | null;
+
+  @Column({ name: 'first_reported', type: 'timestamptz', default: () => 'now()' })
+  firstReported!: Date;
+
+  @Column({ name: 'last_reported', type: 'timestamptz', default: () => 'now()' })
+  lastReported!: Date;
+
+  @Column({ name: 'created_by', type: 'varchar', length: 200 })
+  createdBy!: string;
+
+  @Column({ name: 'updated_by', type: 'varchar', length: 200 })
+  updatedBy!: string;
+}

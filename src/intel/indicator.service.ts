@@ -1,0 +1,247 @@
+import type { DataSource } from 'typeorm';
+import type { AuditService } from '../audit/audit.service';
+import { visibleTo } from '../auth/policy';
+import { actorName, type Principal } from '../auth/principal';
+import { ObservableType, SEVERITY_ORDER, Severity, ThreatType, Tlp } from '../common/enums';
+import { badInput, ErrorCode, forbidden, InputProblem, notFound } from '../common/errors';
+import { checkId } from '../common/ids';
+import { LIMITS } from '../common/limits';
+import type { Page } from '../common/pagination';
+import { checked, intRange, optionalText, text, textList } from '../common/validate';
+import { keysetPage } from '../db/paging';
+import { OrganizationService } from '../organizations/organization.service';
+import { IndicatorEntity } from './indicator.entity';
+import type { IndicatorFilter, IndicatorInput, ItemError } from './intel.types';
+import { normalizeObservable } from './normalize';
+import { ObservableEntity } from './observable.entity';
+
+export interface SubmitResult {
+  results: { index: number; indicator: IndicatorEntity | null; created: boolean; error: ItemError | null }[];
+  created: number;
+  updated: number;
+  rejected: number;
+}
+
+/** A checked item, ready to be written. */
+interface Row {
+  index: number;
+  type: ObservableType;
+  value: string;
+  net: string | null;
+  tlp: Tlp;
+  recipient_org_ids: string[];
+  recipient_group_ids: string[];
+  confidence: number;
+  severity: Severity;
+  threat_types: ThreatType[];
+  tags: string[];
+  valid_from: string | null;
+  valid_until: string | null;
+  description: string | null;
+}
+
+export interface IndicatorQuery extends IndicatorFilter {
+  observableId?: string;
+}
+
+/** Indicators: bulk, idempotent ingest and every read under the sharing policy. */
+export class IndicatorService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly orgs: OrganizationService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Posts up to 5,000 indicators in one transaction with a handful of
+   * set-based statements. Each item is normalised and checked; bad items are
+   * reported by index and the good ones stored, or, with `atomic`, nothing is
+   * stored when any item is bad. Posting an observable again updates the
+   * caller's own indicator for it.
+   */
+  async submit(p: Principal, input: IndicatorInput[], opts: { atomic?: boolean } = {}): Promise<SubmitResult> {
+    if (input.length === 0) throw badInput('input', 'must contain at least one item');
+    if (input.length > LIMITS.bulkItems) throw badInput('input', `must contain at most ${LIMITS.bulkItems} items`);
+    const errors = new Map<number, ItemError>();
+    const rows: Row[] = [];
+
+    return this.db.transaction(async (m) => {
+      const defaultTlp = await this.orgs.defaultTlp(p, m);
+      const found = await this.orgs.lookupRecipients(m, input.flatMap((i) => i.recipients ?? []));
+      input.forEach((item, index) => {
+        try {
+          rows.push(this.checkItem(item, index, defaultTlp, found));
+        } catch (err) {
+          if (!(err instanceof InputProblem)) throw err;
+          errors.set(index, { code: ErrorCode.BAD_USER_INPUT, field: err.field, message: err.message });
+        }
+      });
+      if (opts.atomic && errors.size) {
+        const first = [...errors.values()][0];
+        const e = badInput('input', `${errors.size} of ${input.length} items rejected, nothing was stored; first: ${first.message}`);
+        Object.assign(e.extensions, { items: [...errors.entries()].map(([index, er]) => ({ index, ...er })) });
+        throw e;
+      }
+
+      // The same observable twice in one call: the last item wins, earlier ones report the same indicator.
+      const lastByKey = new Map<string, Row>();
+      for (const r of rows) lastByKey.set(`${r.type}\u0000${r.value}`, r);
+      const unique = [...lastByKey.values()];
+      const byIndex = new Map<number, IndicatorEntity>();
+      const createdIds = new Set<string>();
+
+      if (unique.length) {
+        const obs = unique.map((r) => ({ type: r.type, value: r.value, net: r.net }));
+        await m.query(
+          `INSERT INTO observables (type, value, net)
+           SELECT x.type, x.value, x.net FROM jsonb_to_recordset($1::jsonb) AS x(type text, value text, net inet)
+           ON CONFLICT (type, value) DO NOTHING`,
+          [JSON.stringify(obs)],
+        );
+        // A separate statement: under READ COMMITTED it also sees observables a concurrent call just committed.
+        const ids: { id: string; type: string; value: string }[] = await m.query(
+          `SELECT o.id, o.type, o.value FROM observables o
+             JOIN jsonb_to_recordset($1::jsonb) AS x(type text, value text) ON o.type = x.type AND o.value = x.value`,
+          [JSON.stringify(obs)],
+        );
+        const obsId = new Map(ids.map((r) => [`${r.type}\u0000${r.value}`, r.id]));
+        const payload = unique.map((r) => ({ ...r, observable_id: obsId.get(`${r.type}\u0000${r.value}`) }));
+        const actor = actorName(p);
+        const written: { id: string; observable_id: string; inserted: boolean }[] = await m.query(
+          `INSERT INTO indicators (observable_id, author_id, tlp, recipient_org_ids, recipient_group_ids, confidence, severity,
+                                   threat_types, tags, valid_from, valid_until, description, created_by, updated_by)
+           SELECT x.observable_id, $2, x.tlp, x.recipient_org_ids, x.recipient_group_ids, x.confidence, x.severity,
+                  x.threat_types, x.tags, coalesce(x.valid_from, now()), x.valid_until, x.description, $3, $3
+             FROM jsonb_to_recordset($1::jsonb) AS x(observable_id uuid, tlp text, recipient_org_ids uuid[], recipient_group_ids uuid[],
+                  confidence int, severity text, threat_types text[], tags text[], valid_from timestamptz, valid_until timestamptz, description text)
+           ON CONFLICT (observable_id, author_id) DO UPDATE SET
+             tlp = EXCLUDED.tlp, recipient_org_ids = EXCLUDED.recipient_org_ids, recipient_group_ids = EXCLUDED.recipient_group_ids,
+             confidence = EXCLUDED.confidence, severity = EXCLUDED.severity, threat_types = EXCLUDED.threat_types, tags = EXCLUDED.tags,
+             valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until, description = EXCLUDED.description,
+             revoked = false, revoked_reason = NULL, last_reported = now(), updated_by = EXCLUDED.updated_by
+           RETURNING id, observable_id, (xmax = 0) AS inserted`,
+          [JSON.stringify(payload), p.orgId, actor],
+        );
+        for (const w of written) if (w.inserted) createdIds.add(w.id);
+        const entities = await m
+          .getRepository(IndicatorEntity)
+          .createQueryBuilder('t')
+          .innerJoinAndSelect('t.observable', 'o')
+          .where('t.id = ANY(:ids)', { ids: written.map((w) => w.id) })
+          .getMany();
+        const byObservable = new Map(entities.map((e) => [e.observableId, e]));
+        for (const r of rows) {
+          const e = byObservable.get(obsId.get(`${r.type}\u0000${r.value}`)!);
+          if (e) byIndex.set(r.index, e);
+        }
+        await this.audit.record(
+          p,
+          { action: 'indicators.submit', targetType: 'Indicator', detail: { items: input.length, written: written.length, rejected: errors.size } },
+          m,
+        );
+      }
+
+      const results = input.map((_, index) => {
+        const indicator = byIndex.get(index) ?? null;
+        // Of several items for one observable, only the one that wrote it counts as the creation.
+        const created = !!indicator && createdIds.has(indicator.id) && lastByKey.get(`${indicator.observable!.type}\u0000${indicator.observable!.value}`)?.index === index;
+        return { index, indicator, created, error: errors.get(index) ?? null };
+      });
+      const created = results.filter((r) => r.created).length;
+      return { results, created, updated: results.filter((r) => r.indicator && !r.created).length, rejected: errors.size };
+    });
+  }
+
+  private checkItem(item: IndicatorInput, index: number, defaultTlp: Tlp, found: Map<string, { org?: string; group?: string }>): Row {
+    const f = (name: string) => `input[${index}].${name}`;
+    const norm = normalizeObservable(item.type, item.value, f('value'));
+    const validFrom = item.validFrom ?? null;
+    const validUntil = item.validUntil ?? null;
+    if (validFrom && validUntil && validUntil <= validFrom) throw new InputProblem(f('validUntil'), 'must be after validFrom');
+    const recipients = OrganizationService.pickRecipients(found, item.recipients, f('recipients'));
+    return {
+      index,
+      type: item.type,
+      value: norm.value,
+      net: norm.net,
+      tlp: item.tlp ?? defaultTlp,
+      recipient_org_ids: recipients.orgIds,
+      recipient_group_ids: recipients.groupIds,
+      confidence: item.confidence == null ? 50 : intRange(f('confidence'), item.confidence, 0, 100),
+      severity: item.severity ?? Severity.MEDIUM,
+      threat_types: [...new Set(item.threatTypes ?? [])],
+      tags: textList(f('tags'), item.tags, { maxItems: 50, maxLen: 64 }).map((t) => t.toLowerCase()),
+      valid_from: validFrom ? validFrom.toISOString() : null,
+      valid_until: validUntil ? validUntil.toISOString() : null,
+      description: optionalText(f('description'), item.description, 4000),
+    };
+  }
+
+  /** The visible indicators matching `filter`, newest first. */
+  async list(p: Principal, filter: IndicatorQuery | null | undefined, args: { first?: number | null; after?: string | null }): Promise<Page<IndicatorEntity>> {
+    const pol = visibleTo(p, 't');
+    const qb = this.db.getRepository(IndicatorEntity).createQueryBuilder('t').innerJoinAndSelect('t.observable', 'o').where(pol.sql, pol.params);
+    const fl = filter ?? {};
+    if (fl.observableId) qb.andWhere('t.observable_id = :observableId', { observableId: fl.observableId });
+    if (fl.types?.length) qb.andWhere('o.type IN (:...types)', { types: fl.types });
+    if (fl.value != null) {
+      let value = fl.value.trim();
+      if (fl.types?.length === 1) value = checked(() => normalizeObservable(fl.types![0], fl.value!, 'filter.value').value);
+      qb.andWhere('o.value = :value', { value });
+    }
+    if (fl.valueContains) {
+      const needle = checked(() => text('filter.valueContains', fl.valueContains!, { max: 256 }));
+      qb.andWhere(`o.value ILIKE :contains ESCAPE '\\'`, { contains: `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+    }
+    if (fl.minSeverity) qb.andWhere('t.severity IN (:...minSev)', { minSev: SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(fl.minSeverity)) });
+    if (fl.severities?.length) qb.andWhere('t.severity IN (:...sevs)', { sevs: fl.severities });
+    if (fl.tlp?.length) qb.andWhere('t.tlp IN (:...tlps)', { tlps: fl.tlp });
+    if (fl.threatTypes?.length) qb.andWhere('t.threat_types && CAST(:threats AS text[])', { threats: fl.threatTypes });
+    if (fl.tags?.length) qb.andWhere('t.tags && CAST(:tags AS text[])', { tags: fl.tags.map((t) => t.trim().toLowerCase()) });
+    if (fl.authors?.length) {
+      qb.andWhere('t.author_id IN (SELECT id FROM organizations WHERE code = ANY(:authors))', { authors: fl.authors.map((a) => a.trim().toUpperCase()) });
+    }
+    if (fl.minConfidence != null) qb.andWhere('t.confidence >= :minConf', { minConf: checked(() => intRange('filter.minConfidence', fl.minConfidence!, 0, 100)) });
+    if (fl.reportedAfter) qb.andWhere('t.last_reported >= :after_ts', { after_ts: fl.reportedAfter });
+    if (fl.reportedBefore) qb.andWhere('t.last_reported < :before_ts', { before_ts: fl.reportedBefore });
+    if (!fl.includeRevoked) qb.andWhere('t.revoked = false');
+    return keysetPage(qb, 't', args);
+  }
+
+  /** One indicator if the caller may read it; null for hidden and missing alike. */
+  async byId(p: Principal, id: string): Promise<IndicatorEntity | null> {
+    const pol = visibleTo(p, 't');
+    return this.db
+      .getRepository(IndicatorEntity)
+      .createQueryBuilder('t')
+      .innerJoinAndSelect('t.observable', 'o')
+      .where('t.id = :id', { id: checkId(id) })
+      .andWhere(pol.sql, pol.params)
+      .getOne();
+  }
+
+  /** Only the author organisation revokes its assertion; others get NOT_FOUND or FORBIDDEN exactly as reads would show it. */
+  async revoke(p: Principal, id: string, reason: string): Promise<IndicatorEntity> {
+    const why = checked(() => text('reason', reason, { max: 1000 }));
+    return this.db.transaction(async (m) => {
+      const pol = visibleTo(p, 't');
+      const ind = await m
+        .getRepository(IndicatorEntity)
+        .createQueryBuilder('t')
+        .innerJoinAndSelect('t.observable', 'o')
+        .where('t.id = :id', { id: checkId(id) })
+        .andWhere(pol.sql, pol.params)
+        .setLock('pessimistic_write', undefined, ['t'])
+        .getOne();
+      if (!ind) throw notFound('Indicator', id);
+      if (ind.authorId !== p.orgId) throw forbidden('only the organisation that posted an indicator may revoke it');
+      ind.revoked = true;
+      ind.revokedReason = why;
+      ind.updatedBy = actorName(p);
+      await m.update(IndicatorEntity, { id: ind.id }, { revoked: true, revokedReason: why, updatedBy: ind.updatedBy });
+      await this.audit.record(p, { action: 'indicator.revoke', targetType: 'Indicator', targetId: ind.id, detail: { reason: why } }, m);
+      return ind;
+    });
+  }
+}
+

@@ -1,0 +1,96 @@
+import type { DataSource } from 'typeorm';
+import { visibleTo } from '../auth/policy';
+import type { Principal } from '../auth/principal';
+import { ObservableType, SEVERITY_ORDER, Severity } from '../common/enums';
+import { checked } from '../common/validate';
+import { normalizeObservable } from './normalize';
+import { ObservableEntity } from './observable.entity';
+
+export interface ObservableStats {
+  reporterIds: string[];
+  indicatorCount: number;
+  maxConfidence: number | null;
+  maxSeverity: Severity | null;
+  firstSeen: Date | null;
+  lastSeen: Date | null;
+  sightingCount: number;
+}
+
+const EMPTY_STATS: ObservableStats = {
+  reporterIds: [], indicatorCount: 0, maxConfidence: null, maxSeverity: null, firstSeen: null, lastSeen: null, sightingCount: 0,
+};
+
+/**
+ * Observables are reachable only through what the caller may read: an
+ * observable known solely from hidden indicators and sightings does not exist
+ * for the caller, and its aggregates count visible rows only.
+ */
+export class ObservableService {
+  constructor(private readonly db: DataSource) {}
+
+  /** Normalises `value` first, then finds the observable if any visible indicator or sighting refers to it. */
+  async lookup(p: Principal, type: ObservableType, value: string): Promise<ObservableEntity | null> {
+    const norm = checked(() => normalizeObservable(type, value, 'value'));
+    const ip = visibleTo(p, 'i');
+    const sp = visibleTo(p, 's');
+    return this.db
+      .getRepository(ObservableEntity)
+      .createQueryBuilder('o')
+      .where('o.type = :type AND o.value = :value', { type, value: norm.value })
+      .andWhere(
+        `(EXISTS (SELECT 1 FROM indicators i WHERE i.observable_id = o.id AND ${ip.sql})
+          OR EXISTS (SELECT 1 FROM sightings s WHERE s.observable_id = o.id AND ${sp.sql}))`,
+        { ...ip.params, ...sp.params },
+      )
+      .getOne();
+  }
+
+  /** Observables by id, for nested fields of objects the caller already may read. */
+  async byIds(_p: Principal, ids: string[]): Promise<Map<string, ObservableEntity>> {
+    const rows = await this.db.getRepository(ObservableEntity).createQueryBuilder('o').where('o.id = ANY(:ids)', { ids }).getMany();
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** Aggregates per observable over the caller's visible, unrevoked indicators and visible sightings: two grouped queries per batch. */
+  async stats(p: Principal, observableIds: string[]): Promise<Map<string, ObservableStats>> {
+    const ip = visibleTo(p, 'i');
+    const sp = visibleTo(p, 's');
+    const sevCase = `CASE i.severity ${SEVERITY_ORDER.map((s, n) => `WHEN '${s}' THEN ${n}`).join(' ')} END`;
+    const [iq, iv] = this.db.driver.escapeQueryWithParameters(
+      `SELECT i.observable_id AS id, array_agg(DISTINCT i.author_id) AS reporters, count(*)::int AS n,
+              max(i.confidence)::int AS max_conf, max(${sevCase}) AS max_sev,
+              min(i.first_reported) AS first_seen, max(i.last_reported) AS last_seen
+         FROM indicators i
+        WHERE i.observable_id = ANY(CAST(:ids AS uuid[])) AND i.revoked = false AND ${ip.sql}
+        GROUP BY i.observable_id`,
+      { ids: observableIds, ...ip.params },
+    );
+    const [sq, sv] = this.db.driver.escapeQueryWithParameters(
+      `SELECT s.observable_id AS id, sum(s.count)::bigint AS total, min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen
+         FROM sightings s
+        WHERE s.observable_id = ANY(CAST(:ids AS uuid[])) AND ${sp.sql}
+        GROUP BY s.observable_id`,
+      { ids: observableIds, ...sp.params },
+    );
+    const [ind, sig] = await Promise.all([this.db.query(iq, iv), this.db.query(sq, sv)]);
+    const out = new Map<string, ObservableStats>();
+    for (const id of observableIds) out.set(id, { ...EMPTY_STATS, reporterIds: [] });
+    for (const r of ind as { id: string; reporters: string[]; n: number; max_conf: number; max_sev: number; first_seen: Date; last_seen: Date }[]) {
+      Object.assign(out.get(r.id)!, {
+        reporterIds: r.reporters,
+        indicatorCount: r.n,
+        maxConfidence: r.max_conf,
+        maxSeverity: SEVERITY_ORDER[r.max_sev],
+        firstSeen: r.first_seen,
+        lastSeen: r.last_seen,
+      });
+    }
+    for (const r of sig as { id: string; total: string; first_seen: Date; last_seen: Date }[]) {
+      const st = out.get(r.id)!;
+      st.sightingCount = Number(r.total);
+      if (!st.firstSeen || r.first_seen < st.firstSeen) st.firstSeen = r.first_seen;
+      if (!st.lastSeen || r.last_seen > st.lastSeen) st.lastSeen = r.last_seen;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import { mintToken } from './auth/keys';
+import { demoKeyPath, readPrivateKey } from './cli/keyfile';
+import { seedDemo } from './cli/seed';
+import { Role } from './common/enums';
+import { logger } from './common/logger';
+import { ConfigError, loadConfig, type Config } from './config';
+import { openDatabase } from './db/database';
+import { startServer } from './server';
+import { createServices } from './services';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(err.message + '\n');
+      process.exit(2);
+    }
+    throw err;
+  }
+  logger.setLevel(config.logLevel);
+  const database = await openDatabase(config);
+  const services = createServices(database.db, config);
+
+  if (!config.databaseUrl && (await services.organizations.isEmpty())) {
+    logger.info('empty embedded database: seeding the demo organisations');
+    await seedDemo(services, config.dataDir, config.tokenAudience);
+  }
+
+  const server = await startServer(config, services);
+  logger.info('ThreatFed listening', { url: server.url });
+  await printWelcome(config, server.url);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    try {
+      await server.close();
+      await database.close();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** A ready-to-paste call with a fresh analyst token, when the demo coordinator's key is at hand. */
+async function printWelcome(config: Config, url: string): Promise<void> {
+  const keyFile = demoKeyPath(config.dataDir, 'VNCERT');
+  const lines = [`\nThreatFed is running at ${url}\n`];
+  if (fs.existsSync(keyFile)) {
+    const token = await mintToken(readPrivateKey(keyFile), { org: 'VNCERT', sub: 'demo-analyst', roles: [Role.ANALYST], audience: config.tokenAudience, ttl: 900 });
+    const query = JSON.stringify({ query: '{ me { subject roles organization { code } } indicators(first: 5) { totalCount edges { node { observable { type value } severity tlp author { code } } } } }' });
+    lines.push(
+      'Try it (the token is a VNCERT analyst\'s, valid for 15 minutes):\n',
+      `curl -s ${url} -H 'content-type: application/json' \\`,
+      `  -H 'authorization: Bearer ${token}' \\`,
+      `  -d '${query}'\n`,
+      `Mint another: npm run cli -- token mint --org VNCERT --key ${keyFile} --sub you --roles ANALYST\n`,
+    );
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((err: unknown) => {
+  logger.error('failed to start', { error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+  process.exit(1);
+});

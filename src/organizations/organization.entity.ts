@@ -1,0 +1,51 @@
+import { Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { OrgKind, OrgStatus, Role, Tlp } from '../common/enums';
+
+@Entity('organizations')
+export class OrganizationEntity {
+  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  id!: string;
+
+  @Column({ type: 'bigint' })
+  @Generated('increment')
+  seq!: string;
+
+  @Index('uq_organizations_code', { unique: true })
+  @Column({ type: 'varchar', length: 32 })
+  code!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  kind!: OrgKind;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  sector!: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  region!: string | null;
+
+  @Index('ix_organizations_parent')
+  @Column({ name: 'parent_id', type: 'uuid', nullable: true })
+  parentId!: string | null;
+
+  @ManyToOne(() => OrganizationEntity, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'parent_id' })
+  parent?: OrganizationEntity;
+
+  @Column({ type: 'varchar', length: 16, default: OrgStatus.ACTIVE })
+  status!: OrgStatus;
+
+  @Column({ name: 'allowed_roles', type: 'text', array: true })
+  allowedRoles!: Role[];
+
+  @Column({ name: 'default_tlp', type: 'varchar', length: 16, default: Tlp.AMBER })
+  defaultTlp!: Tlp;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,299 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Principal } from '../auth/principal';
+import { checkPublicJwk } from '../auth/jwk';
+import type { AuditService } from '../audit/audit.service';
+import { KeyStatus, OrgKind, OrgStatus, Role, ROLE_ORDER, Tlp } from '../common/enums';
+import { badInput, conflict, forbidden, InputProblem, notFound } from '../common/errors';
+import type { Page } from '../common/pagination';
+import { checked, optionalText, pattern, text } from '../common/validate';
+import { keysetPage } from '../db/paging';
+import { OrganizationEntity } from './organization.entity';
+import type { OrganizationInput, OrganizationUpdateInput } from './organization.types';
+import { SharingGroupEntity, SharingGroupMemberEntity } from './sharing-group.entity';
+import { SigningKeyEntity } from './signing-key.entity';
+
+const CODE_RULE = /^[A-Z][A-Z0-9_-]{1,31}$/;
+const MAX_RECIPIENTS = 100;
+
+/** Roles an organisation may grant when registration names none. */
+export function defaultRolesFor(kind: OrgKind): Role[] {
+  switch (kind) {
+    case OrgKind.COORDINATOR:
+    case OrgKind.MINISTRY:
+    case OrgKind.SECTOR_CERT:
+      return [...ROLE_ORDER];
+    case OrgKind.SECURITY_VENDOR:
+    case OrgKind.ISP:
+      return [Role.VIEWER, Role.REPORTER, Role.CONTRIBUTOR, Role.ADMIN];
+    default:
+      return [Role.VIEWER, Role.REPORTER, Role.ADMIN];
+  }
+}
+
+export interface Recipients {
+  orgIds: string[];
+  groupIds: string[];
+}
+
+/** The organisation directory, keys and sharing groups. Members can see the directory; only admins change it. */
+export class OrganizationService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  list(_p: Principal, args: { first?: number | null; after?: string | null }): Promise<Page<OrganizationEntity>> {
+    return keysetPage(this.db.getRepository(OrganizationEntity).createQueryBuilder('org'), 'org', args);
+  }
+
+  async byCode(_p: Principal, code: string): Promise<OrganizationEntity | null> {
+    return this.db.getRepository(OrganizationEntity).findOneBy({ code: code.trim().toUpperCase() });
+  }
+
+  /** For the per-request loader behind `author`, `parent` and the like. */
+  async byIds(_p: Principal, ids: string[]): Promise<Map<string, OrganizationEntity>> {
+    const rows = await this.db.getRepository(OrganizationEntity).createQueryBuilder('o').where('o.id = ANY(:ids)', { ids }).getMany();
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  async children(_p: Principal, orgId: string): Promise<OrganizationEntity[]> {
+    return this.db.getRepository(OrganizationEntity).find({ where: { parentId: orgId }, order: { code: 'ASC' } });
+  }
+
+  async register(p: Principal, input: OrganizationInput): Promise<OrganizationEntity> {
+    this.requireCoordinatorAdmin(p, 'register organisations');
+    const values = checked(() => ({
+      code: pattern('input.code', input.code.trim(), CODE_RULE, 'must be 2 to 32 upper-case letters, digits, _ or -, starting with a letter'),
+      name: text('input.name', input.name, { max: 200 }),
+      sector: optionalText('input.sector', input.sector, 64),
+      region: optionalText('input.region', input.region, 64),
+    }));
+    const allowedRoles = input.allowedRoles?.length ? [...new Set(input.allowedRoles)] : defaultRolesFor(input.kind);
+    return this.db.transaction(async (m) => {
+      let parentId: string | null = null;
+      if (input.parent) {
+        const parent = await m.findOneBy(OrganizationEntity, { code: input.parent.trim().toUpperCase() });
+        if (!parent) throw badInput('input.parent', `unknown organisation "${input.parent}"`);
+        parentId = parent.id;
+      }
+      if (await m.existsBy(OrganizationEntity, { code: values.code })) {
+        throw conflict(`organisation ${values.code} already exists`);
+      }
+      const org = await m.save(
+        m.create(OrganizationEntity, {
+          ...values,
+          kind: input.kind,
+          parentId,
+          status: OrgStatus.ACTIVE,
+          allowedRoles,
+          defaultTlp: input.defaultTlp ?? Tlp.AMBER,
+        }),
+      );
+      await this.audit.record(p, { action: 'organization.register', targetType: 'Organization', targetId: org.code }, m);
+      return org;
+    });
+  }
+
+  async update(p: Principal, code: string, input: OrganizationUpdateInput): Promise<OrganizationEntity> {
+    this.requireCoordinatorAdmin(p, 'update organisations');
+    return this.db.transaction(async (m) => {
+      const org = await m.findOneBy(OrganizationEntity, { code: code.trim().toUpperCase() });
+      if (!org) throw notFound('Organization', code);
+      checked(() => {
+        if (input.name != null) org.name = text('input.name', input.name, { max: 200 });
+        if (input.sector !== undefined) org.sector = optionalText('input.sector', input.sector, 64);
+        if (input.region !== undefined) org.region = optionalText('input.region', input.region, 64);
+        if (input.allowedRoles != null) {
+          if (!input.allowedRoles.length) throw new InputProblem('input.allowedRoles', 'must not be empty');
+          org.allowedRoles = [...new Set(input.allowedRoles)];
+        }
+      });
+      if (input.status != null) {
+        if (org.id === p.orgId && input.status === OrgStatus.SUSPENDED) {
+          throw badInput('input.status', 'an organisation cannot suspend itself');
+        }
+        org.status = input.status;
+      }
+      if (input.defaultTlp != null) org.defaultTlp = input.defaultTlp;
+      org.updatedAt = new Date();
+      await m.save(org);
+      await this.audit.record(p, { action: 'organization.update', targetType: 'Organization', targetId: org.code, detail: { ...input } }, m);
+      return org;
+    });
+  }
+
+  async keysOf(p: Principal, orgId: string): Promise<SigningKeyEntity[]> {
+    if (!this.mayManage(p, orgId)) return [];
+    return this.db.getRepository(SigningKeyEntity).find({ where: { organizationId: orgId }, order: { createdAt: 'ASC' } });
+  }
+
+  async registerKey(p: Principal, orgCode: string, rawJwk: unknown): Promise<SigningKeyEntity> {
+    const org = await this.managedOrg(p, orgCode, 'register signing keys');
+    const { jwk, kid, alg } = await checkPublicJwk(rawJwk).catch((err: unknown) => {
+      throw err instanceof InputProblem ? err.toGraphQL() : err;
+    });
+    return this.db.transaction(async (m) => {
+      if (await m.existsBy(SigningKeyEntity, { organizationId: org.id, kid })) {
+        throw conflict(`organisation ${org.code} already has a key with kid "${kid}"`);
+      }
+      const key = await m.save(m.create(SigningKeyEntity, { organizationId: org.id, kid, alg, jwk: jwk as Record<string, unknown>, status: KeyStatus.ACTIVE }));
+      await this.audit.record(p, { action: 'signingKey.register', targetType: 'SigningKey', targetId: `${org.code}/${kid}` }, m);
+      return key;
+    });
+  }
+
+  async revokeKey(p: Principal, orgCode: string, kid: string): Promise<SigningKeyEntity> {
+    const org = await this.managedOrg(p, orgCode, 'revoke signing keys');
+    return this.db.transaction(async (m) => {
+      const key = await m.findOneBy(SigningKeyEntity, { organizationId: org.id, kid });
+      if (!key) throw notFound('SigningKey', `${org.code}/${kid}`);
+      key.status = KeyStatus.REVOKED;
+      key.revokedAt ??= new Date();
+      await m.save(key);
+      await this.audit.record(p, { action: 'signingKey.revoke', targetType: 'SigningKey', targetId: `${org.code}/${kid}` }, m);
+      return key;
+    });
+  }
+
+  async createGroup(p: Principal, name: string, members: string[]): Promise<SharingGroupEntity & { memberIds: string[] }> {
+    const groupName = checked(() => text('name', name, { max: 100 }));
+    if (members.length > 1000) throw badInput('members', 'must have at most 1000 items');
+    return this.db.transaction(async (m) => {
+      const codes = members.map((c) => c.trim().toUpperCase());
+      const orgs = await m.createQueryBuilder(OrganizationEntity, 'o').where('o.code = ANY(:codes)', { codes }).getMany();
+      const byCode = new Map(orgs.map((o) => [o.code, o.id]));
+      codes.forEach((c, i) => {
+        if (!byCode.has(c)) throw badInput(`members[${i}]`, `unknown organisation "${members[i]}"`);
+      });
+      if (await m.existsBy(SharingGroupEntity, { name: groupName })) throw conflict(`sharing group "${groupName}" already exists`);
+      const group = await m.save(m.create(SharingGroupEntity, { name: groupName, ownerId: p.orgId }));
+      const memberIds = [...new Set(byCode.values())];
+      if (memberIds.length) {
+        await m.insert(SharingGroupMemberEntity, memberIds.map((organizationId) => ({ groupId: group.id, organizationId })));
+      }
+      await this.audit.record(p, { action: 'sharingGroup.create', targetType: 'SharingGroup', targetId: group.name, detail: { members: codes } }, m);
+      return Object.assign(group, { memberIds });
+    });
+  }
+
+  async groupMembers(_p: Principal, groupId: string): Promise<OrganizationEntity[]> {
+    return this.db
+      .getRepository(OrganizationEntity)
+      .createQueryBuilder('o')
+      .innerJoin(SharingGroupMemberEntity, 'gm', 'gm.organization_id = o.id')
+      .where('gm.group_id = :groupId', { groupId })
+      .orderBy('o.code')
+      .getMany();
+  }
+
+  /**
+   * Looks up recipient names (organisation codes, case-insensitive, or
+   * sharing-group names) in one query. Names not found are absent from the map.
+   */
+  async lookupRecipients(m: EntityManager, names: string[]): Promise<Map<string, { org?: string; group?: string }>> {
+    const distinct = [...new Set(names.map((n) => n.trim()))];
+    const out = new Map<string, { org?: string; group?: string }>();
+    if (!distinct.length) return out;
+    const rows: { name: string; kind: 'org' | 'group'; id: string }[] = await m.query(
+      `SELECT n AS name, 'org' AS kind, o.id FROM unnest($1::text[]) n JOIN organizations o ON o.code = upper(n)
+       UNION ALL
+       SELECT n, 'group', g.id FROM unnest($1::text[]) n JOIN sharing_groups g ON g.name = n`,
+      [distinct],
+    );
+    for (const r of rows) {
+      // An organisation code wins over a group of the same name.
+      if (r.kind === 'org' || !out.has(r.name)) out.set(r.name, r.kind === 'org' ? { org: r.id } : { group: r.id });
+    }
+    return out;
+  }
+
+  /** Resolves one object's recipients from a lookup; an unknown name is an InputProblem naming its index. */
+  static pickRecipients(found: Map<string, { org?: string; group?: string }>, names: string[] | null | undefined, field: string): Recipients {
+    const out: Recipients = { orgIds: [], groupIds: [] };
+    if (!names?.length) return out;
+    if (names.length > MAX_RECIPIENTS) throw new InputProblem(field, `must have at most ${MAX_RECIPIENTS} items`);
+    names.forEach((raw, i) => {
+      const hit = found.get(raw.trim());
+      if (hit?.org) out.orgIds.push(hit.org);
+      else if (hit?.group) out.groupIds.push(hit.group);
+      else throw new InputProblem(`${field}[${i}]`, `unknown organisation code or sharing group "${raw}"`);
+    });
+    return { orgIds: [...new Set(out.orgIds)], groupIds: [...new Set(out.groupIds)] };
+  }
+
+  /** Recipients of one object; BAD_USER_INPUT for an unknown name. */
+  async resolveRecipients(m: EntityManager, names: string[] | null | undefined, field = 'recipients'): Promise<Recipients> {
+    const found = await this.lookupRecipients(m, names ?? []);
+    return checked(() => OrganizationService.pickRecipients(found, names, field));
+  }
+
+  /** The caller's organisation's default TLP, for objects posted without one. */
+  async defaultTlp(p: Principal, m: EntityManager = this.db.manager): Promise<Tlp> {
+    const org = await m.findOneByOrFail(OrganizationEntity, { id: p.orgId });
+    return org.defaultTlp;
+  }
+
+  /** Recipient names for display, in the order organisations then groups. */
+  async recipientNames(_p: Principal, r: Recipients): Promise<string[]> {
+    if (!r.orgIds.length && !r.groupIds.length) return [];
+    const rows: { name: string }[] = await this.db.query(
+      `SELECT code AS name FROM organizations WHERE id = ANY($1::uuid[])
+       UNION ALL SELECT name FROM sharing_groups WHERE id = ANY($2::uuid[])`,
+      [r.orgIds, r.groupIds],
+    );
+    return rows.map((r) => r.name);
+  }
+
+  /**
+   * Creates an organisation with one public key, outside any principal: for
+   * `init` and the demo seed only, which run before any token can exist.
+   * Not reachable from the API.
+   */
+  async bootstrap(
+    input: { code: string; name: string; kind: OrgKind; sector?: string; region?: string; parent?: string; allowedRoles?: Role[]; defaultTlp?: Tlp },
+    publicJwk: unknown,
+  ): Promise<OrganizationEntity> {
+    const { jwk, kid, alg } = await checkPublicJwk(publicJwk).catch((err: unknown) => {
+      throw err instanceof InputProblem ? new Error(err.message) : err;
+    });
+    return this.db.transaction(async (m) => {
+      const parent = input.parent ? await m.findOneByOrFail(OrganizationEntity, { code: input.parent }) : null;
+      const org = await m.save(
+        m.create(OrganizationEntity, {
+          code: input.code,
+          name: input.name,
+          kind: input.kind,
+          sector: input.sector ?? null,
+          region: input.region ?? null,
+          parentId: parent?.id ?? null,
+          status: OrgStatus.ACTIVE,
+          allowedRoles: input.allowedRoles ?? defaultRolesFor(input.kind),
+          defaultTlp: input.defaultTlp ?? Tlp.AMBER,
+        }),
+      );
+      await m.save(m.create(SigningKeyEntity, { organizationId: org.id, kid, alg, jwk: jwk as Record<string, unknown>, status: KeyStatus.ACTIVE }));
+      await this.audit.record(null, { action: 'organization.bootstrap', targetType: 'Organization', targetId: org.code, detail: { kid } }, m);
+      return org;
+    });
+  }
+
+  /** Whether any organisation exists yet (bootstrap commands refuse a database that is already set up). */
+  async isEmpty(): Promise<boolean> {
+    return (await this.db.getRepository(OrganizationEntity).count()) === 0;
+  }
+
+  private mayManage(p: Principal, orgId: string): boolean {
+    return p.roles.includes(Role.ADMIN) && (p.isCoordinator || p.orgId === orgId);
+  }
+
+  private requireCoordinatorAdmin(p: Principal, what: string): void {
+    if (!p.isCoordinator || !p.roles.includes(Role.ADMIN)) throw forbidden(`only a coordinator organisation's ADMIN may ${what}`);
+  }
+
+  private async managedOrg(p: Principal, code: string, what: string): Promise<OrganizationEntity> {
+    const org = await this.byCode(p, code);
+    if (!org) throw notFound('Organization', code);
+    if (!this.mayManage(p, org.id)) throw forbidden(`only ${org.code}'s ADMIN or a coordinator's ADMIN may ${what}`);
+    return org;
+  }
+}

@@ -1,0 +1,14 @@
+import { IndicatorResolver } from './intel/indicator.resolver';
+import { AssetRangeResolver, ObservableResolver, SightingResolver } from './intel/observable.resolver';
+import { OrganizationResolver, PrincipalResolver, SharingGroupResolver } from './organizations/organization.resolver';
+
+/** Every module's resolvers; schema.ts builds from this list. */
+export const RESOLVERS = [
+  OrganizationResolver,
+  PrincipalResolver,
+  SharingGroupResolver,
+  IndicatorResolver,
+  ObservableResolver,
+  SightingResolver,
+  AssetRangeResolver,
+] as const;

@@ -1,0 +1,36 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Severity, WarningKind } from '../common/enums';
+import { SharedObjectColumns } from '../common/shared.entity';
+
+/** The live warning log: the source of truth for subscriptions (filled by the warnings module). */
+@Entity('warnings')
+@Index('ix_warnings_seq', ['seq'], { unique: true })
+export class WarningEntity extends SharedObjectColumns {
+  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  kind!: WarningKind;
+
+  @Column({ type: 'varchar', length: 16 })
+  severity!: Severity;
+
+  @Column({ type: 'varchar', length: 300 })
+  title!: string;
+
+  @Column({ type: 'text', nullable: true })
+  summary!: string | null;
+
+  @Column({ name: 'subject_type', type: 'varchar', length: 32 })
+  subjectType!: string;
+
+  @Column({ name: 'subject_id', type: 'uuid' })
+  subjectId!: string;
+
+  /** When set, only these organisations (and whoever the TLP lets read) are addressed. */
+  @Column({ name: 'audience_org_ids', type: 'uuid', array: true, nullable: true })
+  audienceOrgIds!: string[] | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+}
