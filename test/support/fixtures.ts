@@ -1,0 +1,44 @@
+import type { JWK } from 'jose';
+import { generateSigningKey, mintToken } from '../../src/auth/keys';
+import { OrgKind, Role } from '../../src/common/enums';
+import type { OrganizationEntity } from '../../src/organizations/organization.entity';
+import { AUDIENCE, type TestApp } from './app';
+
+export interface OrgFixture {
+  org: OrganizationEntity;
+  code: string;
+  key: JWK;
+  /** A fresh, valid token for this organisation with `roles`. */
+  token(roles?: Role[], sub?: string): Promise<string>;
+}
+
+/** An organisation with its own ES256 key, registered the way `init`/seed do it. */
+export async function createOrg(
+  app: TestApp,
+  input: { code: string; kind: OrgKind; parent?: string; allowedRoles?: Role[]; sector?: string; region?: string },
+): Promise<OrgFixture> {
+  const { privateJwk, publicJwk } = await generateSigningKey(input.code);
+  const org = await app.services.organizations.bootstrap({ name: `${input.code} (test)`, ...input }, publicJwk);
+  return {
+    org,
+    code: input.code,
+    key: privateJwk,
+    token: (roles = [Role.VIEWER], sub = `${input.code.toLowerCase()}-user`) =>
+      mintToken(privateJwk, { org: input.code, sub, roles, audience: AUDIENCE, ttl: 600 }),
+  };
+}
+
+/**
+ * The standard community for sharing tests: a coordinator, two vendors, a
+ * ministry with a child department, and an unrelated province.
+ */
+export async function community(app: TestApp) {
+  const vncert = await createOrg(app, { code: 'VNCERT', kind: OrgKind.COORDINATOR });
+  const bkav = await createOrg(app, { code: 'BKAV', kind: OrgKind.SECURITY_VENDOR });
+  const viettel = await createOrg(app, { code: 'VIETTEL', kind: OrgKind.SECURITY_VENDOR });
+  const mof = await createOrg(app, { code: 'MOF', kind: OrgKind.MINISTRY });
+  const mofTax = await createOrg(app, { code: 'MOF-TAX', kind: OrgKind.AGENCY, parent: 'MOF' });
+  const danang = await createOrg(app, { code: 'DANANG', kind: OrgKind.PROVINCE });
+  return { vncert, bkav, viettel, mof, mofTax, danang };
+}
+export type Community = Awaited<ReturnType<typeof community>>;
