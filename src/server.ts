@@ -27,9 +27,13 @@ const BODY_LIMIT = '1mb';
 /** graphql-js reports bad literal values as validation errors; to a client they are bad input. */
 const BAD_VALUE = /^(Expected value of type|Value ".*" does not exist in|Enum ".*" cannot represent|Int cannot represent|Float cannot represent|String cannot represent|Boolean cannot represent|ID cannot represent|Field ".*" of required type|Argument ".*" of required type|Variable ".*" got invalid value|Variable ".*" of required type)/;
 
+/** Apollo prefixes errors thrown while building the context; the reason alone is what a client needs. */
+const CONTEXT_PREFIX = 'Context creation failed: ';
+
 /** Anything not in the error catalogue is masked; the request id ties the client's report to the server log. */
 export function formatError(formatted: GraphQLFormattedError, _error: unknown): GraphQLFormattedError {
   const code = String(formatted.extensions?.code ?? '');
+  if (formatted.message.startsWith(CONTEXT_PREFIX)) formatted = { ...formatted, message: formatted.message.slice(CONTEXT_PREFIX.length) };
   if (code === 'GRAPHQL_VALIDATION_FAILED' && BAD_VALUE.test(formatted.message)) {
     return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT } };
   }

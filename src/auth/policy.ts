@@ -62,3 +62,19 @@ export function mayKnowRecipients(p: Principal, authorId: string): boolean {
 export function actsForAuthor(p: Principal, authorId: string): boolean {
   return p.orgId === authorId || p.descendants.includes(authorId);
 }
+
+/**
+ * Advisories: the sharing policy above, and a draft only to its author
+ * organisation, the author's ancestors and coordinators. A draft is unvetted
+ * work in progress; the coordinators see it because they are the ones who
+ * publish it. Used for every advisory read, lock and count.
+ */
+export function advisoryVisibleTo(p: Principal, t: string): Predicate {
+  const base = visibleTo(p, t);
+  if (p.isCoordinator) return base;
+  const authors = `pol_${t}_adv_authors`;
+  return {
+    sql: `(${base.sql} AND (${t}.status <> 'DRAFT' OR ${t}.author_id = ANY(CAST(:${authors} AS uuid[]))))`,
+    params: { ...base.params, [authors]: [p.orgId, ...p.descendants] },
+  };
+}

@@ -148,12 +148,13 @@ function describeJoseError(err: unknown): string {
   if (err instanceof joseErrors.JWTExpired) return 'token expired';
   if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'bad signature';
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    if (err.reason === 'missing') return `claim ${err.claim} is required`;
     switch (err.claim) {
       case 'aud': return 'wrong audience';
       case 'nbf': return 'token not yet valid (nbf)';
       case 'iss': return 'issuer mismatch';
       case 'iat': return 'invalid iat claim';
-      default: return err.reason === 'missing' ? `claim ${err.claim} is required` : `invalid claim ${err.claim}`;
+      default: return `invalid claim ${err.claim}`;
     }
   }
   if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'algorithm not allowed';

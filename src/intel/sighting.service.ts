@@ -74,10 +74,10 @@ export class SightingService {
         const written: { id: string }[] = await m.query(
           `INSERT INTO sightings (observable_id, author_id, tlp, recipient_org_ids, recipient_group_ids, count, first_seen, last_seen, location, note, created_by)
            SELECT o.id, $2, x.tlp, x.recipient_org_ids, x.recipient_group_ids, x.count, x.first_seen, x.last_seen, x.location, x.note, $3
-             FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY AS x(index int, type text, value text, tlp text, recipient_org_ids uuid[],
-                  recipient_group_ids uuid[], count int, first_seen timestamptz, last_seen timestamptz, location text, note text, ord bigint)
+             FROM jsonb_to_recordset($1::jsonb) AS x(index int, type text, value text, tlp text, recipient_org_ids uuid[],
+                  recipient_group_ids uuid[], count int, first_seen timestamptz, last_seen timestamptz, location text, note text)
              JOIN observables o ON o.type = x.type AND o.value = x.value
-            ORDER BY x.ord
+            ORDER BY x.index
            RETURNING id`,
           [json, p.orgId, actorName(p)],
         );
