@@ -31,14 +31,20 @@ const BAD_VALUE = /^(Expected value of type|Value ".*" does not exist in|Enum ".
 const CONTEXT_PREFIX = 'Context creation failed: ';
 
 /** Anything not in the error catalogue is masked; the request id ties the client's report to the server log. */
-export function formatError(formatted: GraphQLFormattedError, _error: unknown): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  // Apollo re-labels every validation error; our limit rules' own code is on the original.
+  // Duck-typed: under vitest, graphql may be loaded twice (ESM and CJS), so instanceof is unreliable.
+  const original = (error as { originalError?: { extensions?: Record<string, unknown> } } | null)?.originalError;
+  if (original?.extensions?.code === ErrorCode.QUERY_TOO_COMPLEX) {
+    formatted = { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.QUERY_TOO_COMPLEX } };
+  }
   const code = String(formatted.extensions?.code ?? '');
   if (formatted.message.startsWith(CONTEXT_PREFIX)) formatted = { ...formatted, message: formatted.message.slice(CONTEXT_PREFIX.length) };
   if (code === 'GRAPHQL_VALIDATION_FAILED' && BAD_VALUE.test(formatted.message)) {
     return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT } };
   }
   if (PUBLIC_CODES.has(code)) return formatted;
-  return { message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }
 
 const requestIdPlugin: ApolloServerPlugin<Context> = {
