@@ -1,5 +1,5 @@
 // Every migration, in order. Listed explicitly (not globbed) so that tsc and vitest both load them;
 // test/schema.test.ts fails if an entity change has no migration here.
-import { Initial1795297640859 } from './1795297640859-Initial';
+import { Initial1795298023194 } from './1795298023194-Initial';
 
-export const MIGRATIONS = [Initial1795297640859];
+export const MIGRATIONS = [Initial1795298023194];

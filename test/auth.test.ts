@@ -111,6 +111,10 @@ describe('token verification', () => {
     await expectRejected(await sign(bkav.key, claims(bkav, { [claim]: undefined })), new RegExp(`claim ${claim} is required`));
   });
 
+  it('refuses an overlong subject', async () => {
+    await expectRejected(await sign(bkav.key, claims(bkav, { sub: 'x'.repeat(129) })), /claim sub must be a string of at most 128 characters/);
+  });
+
   it('refuses a lifetime over the cap', async () => {
     await expectRejected(await sign(bkav.key, claims(bkav, { exp: now() + 7200 })), /lifetime 7200s exceeds the maximum of 3600s/);
   });

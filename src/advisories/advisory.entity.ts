@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { ObservableEntity } from '../intel/observable.entity';
 import { AdvisoryStatus, Severity } from '../common/enums';
 import { SharedObjectColumns } from '../common/shared.entity';
@@ -6,7 +6,7 @@ import { SharedObjectColumns } from '../common/shared.entity';
 @Entity('advisories')
 @Index('ix_advisories_seq', ['seq'], { unique: true })
 export class AdvisoryEntity extends SharedObjectColumns {
-  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column({ type: 'varchar', length: 300 })

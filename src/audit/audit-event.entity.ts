@@ -1,10 +1,10 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /** Who did what to what, and every denied attempt. Append-only. */
 @Entity('audit_events')
 @Index('ix_audit_events_org_at', ['organizationId', 'at'])
 export class AuditEventEntity {
-  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column({ type: 'timestamptz', default: () => 'now()' })

@@ -84,6 +84,9 @@ export class TokenVerifier {
     } catch (err) {
       throw unauthenticated(describeJoseError(err));
     }
+    // Stored as the actor of every write (varchar 200 with the org code), so bounded here.
+    if (typeof claims.sub !== 'string' || claims.sub.length > 128) throw unauthenticated('claim sub must be a string of at most 128 characters');
+    if (typeof claims.jti !== 'string' || claims.jti.length > 128) throw unauthenticated('claim jti must be a string of at most 128 characters');
     const exp = claims.exp as number;
     const iat = claims.iat as number;
     if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_S) throw unauthenticated('token issued in the future (iat)');

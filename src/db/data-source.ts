@@ -12,6 +12,9 @@ export function createDataSource(url: string, opts: { poolSize?: number; applica
     migrationsTableName: 'migrations',
     migrationsRun: false,
     synchronize: false,
+    // gen_random_uuid() is built into PostgreSQL 13+: no extension to install.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
     logging: false,
     poolSize: opts.poolSize ?? 10,
     applicationName: opts.applicationName ?? 'threatfed',

@@ -1,4 +1,4 @@
-import { Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { ObservableEntity } from '../intel/observable.entity';
 import { IncidentCategory, IncidentStatus, Severity } from '../common/enums';
 import { SharedObjectColumns } from '../common/shared.entity';
@@ -6,7 +6,7 @@ import { SharedObjectColumns } from '../common/shared.entity';
 @Entity('incidents')
 @Index('ix_incidents_seq', ['seq'], { unique: true })
 export class IncidentEntity extends SharedObjectColumns {
-  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column({ type: 'varchar', length: 200 })
@@ -67,7 +67,7 @@ export class IncidentObservableEntity {
 @Entity('incident_events')
 @Index('ix_incident_events_incident', ['incidentId', 'seq'])
 export class IncidentEventEntity {
-  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column({ type: 'bigint' })

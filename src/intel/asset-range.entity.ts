@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { OrganizationEntity } from '../organizations/organization.entity';
 
 @Entity('asset_ranges')
@@ -6,7 +6,7 @@ import { OrganizationEntity } from '../organizations/organization.entity';
 // GiST inet_ops is written by hand in the migration.
 @Index('ix_asset_ranges_cidr', { synchronize: false })
 export class AssetRangeEntity {
-  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column({ name: 'organization_id', type: 'uuid' })

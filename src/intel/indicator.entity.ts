@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { ObservableEntity } from './observable.entity';
 import { Severity, ThreatType } from '../common/enums';
 import { SharedObjectColumns } from '../common/shared.entity';
@@ -8,7 +8,7 @@ import { SharedObjectColumns } from '../common/shared.entity';
 @Index('ix_indicators_seq', ['seq'], { unique: true })
 @Index('ix_indicators_author', ['authorId'])
 export class IndicatorEntity extends SharedObjectColumns {
-  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column({ name: 'observable_id', type: 'uuid' })

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { ObservableType } from '../common/enums';
 
 @Entity('observables')
@@ -6,7 +6,7 @@ import { ObservableType } from '../common/enums';
 // GiST inet_ops is written by hand in the migration; TypeORM cannot express it.
 @Index('ix_observables_net', { synchronize: false })
 export class ObservableEntity {
-  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column({ type: 'varchar', length: 16 })

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { ObservableEntity } from './observable.entity';
 import { SharedObjectColumns } from '../common/shared.entity';
 
@@ -6,7 +6,7 @@ import { SharedObjectColumns } from '../common/shared.entity';
 @Index('ix_sightings_observable', ['observableId'])
 @Index('ix_sightings_seq', ['seq'], { unique: true })
 export class SightingEntity extends SharedObjectColumns {
-  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column({ name: 'observable_id', type: 'uuid' })

@@ -1,11 +1,11 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { OrganizationEntity } from './organization.entity';
 import { KeyStatus } from '../common/enums';
 
 @Entity('signing_keys')
 @Index('uq_signing_keys_org_kid', ['organizationId', 'kid'], { unique: true })
 export class SigningKeyEntity {
-  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column({ name: 'organization_id', type: 'uuid' })

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Severity, WarningKind } from '../common/enums';
 import { SharedObjectColumns } from '../common/shared.entity';
 
@@ -6,7 +6,7 @@ import { SharedObjectColumns } from '../common/shared.entity';
 @Entity('warnings')
 @Index('ix_warnings_seq', ['seq'], { unique: true })
 export class WarningEntity extends SharedObjectColumns {
-  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column({ type: 'varchar', length: 32 })

@@ -46,13 +46,13 @@ export async function startTestApp(opts: { isDev?: boolean } = {}): Promise<Test
     db,
     services,
     server,
-    async gql(token, query, variables) {
+    async gql<T>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>> {
       const res = await fetch(server.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: res.status, headers: res.headers, body: (await res.json()) as GqlResponse['body'] };
+      return { status: res.status, headers: res.headers, body: (await res.json()) as GqlResponse<T>['body'] };
     },
     async close() {
       await server.close();

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class Initial1795297640859 implements MigrationInterface {
-    name = 'Initial1795297640859'
+export class Initial1795298023194 implements MigrationInterface {
+    name = 'Initial1795298023194'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`CREATE TABLE "observables" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "type" character varying(16) NOT NULL, "value" text NOT NULL, "net" inet, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_8c865b31c2d0623faa9e2bc65ec" PRIMARY KEY ("id"))`);
