@@ -1,3 +1,5 @@
+import { AdvisoryResolver } from './advisories/advisory.resolver';
+import { IncidentEventResolver, IncidentResolver } from './incidents/incident.resolver';
 import { IndicatorResolver } from './intel/indicator.resolver';
 import { AssetRangeResolver, ObservableResolver, SightingResolver } from './intel/observable.resolver';
 import { OrganizationResolver, PrincipalResolver, SharingGroupResolver } from './organizations/organization.resolver';
@@ -11,4 +13,7 @@ export const RESOLVERS = [
   ObservableResolver,
   SightingResolver,
   AssetRangeResolver,
+  IncidentResolver,
+  IncidentEventResolver,
+  AdvisoryResolver,
 ] as const;

@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
+import { AdvisoryService } from './advisories/advisory.service';
 import { AuditService } from './audit/audit.service';
 import { TokenVerifier } from './auth/token-verifier';
 import type { Config } from './config';
+import { IncidentService } from './incidents/incident.service';
 import { AssetRangeService } from './intel/asset-range.service';
 import { IndicatorService } from './intel/indicator.service';
 import { ObservableService } from './intel/observable.service';
@@ -18,6 +20,8 @@ export interface Services {
   indicators: IndicatorService;
   sightings: SightingService;
   assetRanges: AssetRangeService;
+  incidents: IncidentService;
+  advisories: AdvisoryService;
 }
 
 export function createServices(db: DataSource, config: Pick<Config, 'tokenAudience' | 'tokenMaxLifetime'>): Services {
@@ -32,5 +36,7 @@ export function createServices(db: DataSource, config: Pick<Config, 'tokenAudien
     indicators: new IndicatorService(db, organizations, audit),
     sightings: new SightingService(db, organizations, audit),
     assetRanges: new AssetRangeService(db, audit),
+    incidents: new IncidentService(db, organizations, audit),
+    advisories: new AdvisoryService(db, organizations, audit),
   };
 }

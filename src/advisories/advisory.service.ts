@@ -1,0 +1,348 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { AuditService } from '../audit/audit.service';
+import { advisoryVisibleTo } from '../auth/policy';
+import { actorName, hasRole, type Principal } from '../auth/principal';
+import { AdvisoryStatus, ObservableType, Role, SEVERITY_ORDER, Severity } from '../common/enums';
+import { badInput, conflict, forbidden, InputProblem, notFound } from '../common/errors';
+import { checkId } from '../common/ids';
+import type { Page } from '../common/pagination';
+import { checked, optionalText, text, textList } from '../common/validate';
+import { keysetPage } from '../db/paging';
+import { normalizeObservable } from '../intel/normalize';
+import type { ObservableEntity } from '../intel/observable.entity';
+import type { OrganizationService } from '../organizations/organization.service';
+import { AdvisoryEntity } from './advisory.entity';
+import type { AdvisoryAudienceInput, AdvisoryFilter, AdvisoryInput, AdvisoryObservableInput, AdvisoryRevisionInput } from './advisory.types';
+
+const CVE = /^CVE-\d{4}-\d{4,19}$/;
+const MAX_OBSERVABLES = 1000;
+const MAX_AUDIENCE_ORGS = 500;
+
+/** Checked content fields; a key is present only when the input set it. */
+interface Fields {
+  title?: string;
+  summary?: string;
+  body?: string | null;
+  severity?: Severity;
+  cveIds?: string[];
+  affectedProducts?: string[];
+  recommendedActions?: string[];
+}
+
+interface CheckedObservable {
+  type: ObservableType;
+  value: string;
+  net: string | null;
+}
+
+interface CheckedAudience {
+  everyone: boolean;
+  sectors: string[];
+  regions: string[];
+  /** Upper-cased, in input order, so that an unknown one is reported by its index. */
+  orgCodes: string[];
+}
+
+/**
+ * Advisories: drafted by contributors, published by coordinators, revised and
+ * withdrawn. Every read, lock and count goes through advisoryVisibleTo, so a
+ * hidden advisory is indistinguishable from a missing one.
+ */
+export class AdvisoryService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly orgs: OrganizationService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The visible advisories matching `filter`, newest first. */
+  async list(p: Principal, filter: AdvisoryFilter | null | undefined, args: { first?: number | null; after?: string | null }): Promise<Page<AdvisoryEntity>> {
+    const pol = advisoryVisibleTo(p, 't');
+    const qb = this.db.getRepository(AdvisoryEntity).createQueryBuilder('t').where(pol.sql, pol.params);
+    const fl = filter ?? {};
+    if (fl.statuses?.length) qb.andWhere('t.status IN (:...statuses)', { statuses: fl.statuses });
+    if (fl.minSeverity) qb.andWhere('t.severity IN (:...minSev)', { minSev: SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(fl.minSeverity)) });
+    if (fl.cve != null) qb.andWhere('CAST(:cve AS text) = ANY(t.cve_ids)', { cve: checked(() => cveId('filter.cve', fl.cve!)) });
+    if (fl.authors?.length) {
+      qb.andWhere('t.author_id IN (SELECT id FROM organizations WHERE code = ANY(:authors))', { authors: fl.authors.map((a) => a.trim().toUpperCase()) });
+    }
+    if (fl.publishedAfter) qb.andWhere('t.published_at >= :pubAfter', { pubAfter: fl.publishedAfter });
+    if (fl.publishedBefore) qb.andWhere('t.published_at < :pubBefore', { pubBefore: fl.publishedBefore });
+    if (fl.forMe) {
+      // Sector and region names are free text on both sides, so they match case-insensitively.
+      qb.andWhere(
+        `(t.audience_everyone
+          OR CAST(:forMeOrg AS uuid) = ANY(t.audience_org_ids)
+          OR EXISTS (SELECT 1 FROM organizations me WHERE me.id = CAST(:forMeOrg AS uuid)
+                     AND (lower(me.sector) IN (SELECT lower(s) FROM unnest(t.audience_sectors) s)
+                          OR lower(me.region) IN (SELECT lower(r) FROM unnest(t.audience_regions) r))))`,
+        { forMeOrg: p.orgId },
+      );
+    }
+    return keysetPage(qb, 't', args);
+  }
+
+  /** One advisory if the caller may read it; null for hidden and missing alike. */
+  async byId(p: Principal, id: string): Promise<AdvisoryEntity | null> {
+    const pol = advisoryVisibleTo(p, 't');
+    return this.db
+      .getRepository(AdvisoryEntity)
+      .createQueryBuilder('t')
+      .where('t.id = :id', { id: checkId(id) })
+      .andWhere(pol.sql, pol.params)
+      .getOne();
+  }
+
+  /** Linked observables per advisory, for the nested field; the policy is applied again rather than trusted from the parent. */
+  async observablesOf(p: Principal, advisoryIds: string[]): Promise<Map<string, ObservableEntity[]>> {
+    const pol = advisoryVisibleTo(p, 't');
+    const [sql, params] = this.db.driver.escapeQueryWithParameters(
+      `SELECT ao.advisory_id, o.id, o.type, o.value, o.net, o.created_at
+         FROM advisory_observables ao
+         JOIN observables o ON o.id = ao.observable_id
+         JOIN advisories t ON t.id = ao.advisory_id
+        WHERE ao.advisory_id = ANY(CAST(:ids AS uuid[])) AND ${pol.sql}
+        ORDER BY o.type, o.value`,
+      { ids: advisoryIds, ...pol.params },
+    );
+    const rows: { advisory_id: string; id: string; type: ObservableType; value: string; net: string | null; created_at: Date }[] =
+      await this.db.query(sql, params);
+    const out = new Map<string, ObservableEntity[]>(advisoryIds.map((id) => [id, []]));
+    for (const r of rows) out.get(r.advisory_id)?.push({ id: r.id, type: r.type, value: r.value, net: r.net, createdAt: r.created_at });
+    return out;
+  }
+
+  /** A new DRAFT by the caller's organisation, with its observables, in one transaction. */
+  async create(p: Principal, input: AdvisoryInput): Promise<AdvisoryEntity> {
+    if (!hasRole(p, Role.CONTRIBUTOR)) throw forbidden('requires role CONTRIBUTOR');
+    const { fields, observables, audience } = checked(() => ({
+      fields: checkFields(input),
+      observables: checkObservables(input.observables),
+      audience: checkAudience(input.audience ?? {}),
+    }));
+    return this.db.transaction(async (m) => {
+      const tlp = input.tlp ?? (await this.orgs.defaultTlp(p, m));
+      const recipients = await this.orgs.resolveRecipients(m, input.recipients, 'input.recipients');
+      const audienceOrgIds = await audienceOrgs(m, audience.orgCodes);
+      const saved = await m.save(
+        m.create(AdvisoryEntity, {
+          ...fields,
+          authorId: p.orgId,
+          tlp,
+          recipientOrgIds: recipients.orgIds,
+          recipientGroupIds: recipients.groupIds,
+          severity: fields.severity ?? Severity.MEDIUM,
+          audienceEveryone: audience.everyone,
+          audienceSectors: audience.sectors,
+          audienceRegions: audience.regions,
+          audienceOrgIds,
+          status: AdvisoryStatus.DRAFT,
+          revision: 1,
+          createdBy: actorName(p),
+        }),
+      );
+      await linkObservables(m, saved.id, observables ?? []);
+      await this.audit.record(
+        p,
+        { action: 'advisory.create', targetType: 'Advisory', targetId: saved.id, detail: { tlp, observables: observables?.length ?? 0 } },
+        m,
+      );
+      return m.findOneByOrFail(AdvisoryEntity, { id: saved.id });
+    });
+  }
+
+  /** DRAFT → PUBLISHED, by a coordinator organisation's ANALYST. */
+  async publish(p: Principal, id: string): Promise<AdvisoryEntity> {
+    const advId = checkId(id);
+    return this.db.transaction(async (m) => {
+      const adv = await lockVisible(m, p, advId);
+      if (!p.isCoordinator || !hasRole(p, Role.ANALYST)) throw forbidden('only a coordinator organisation\'s ANALYST may publish an advisory');
+      if (adv.status === AdvisoryStatus.PUBLISHED) throw conflict(`advisory ${advId} is already published`);
+      if (adv.status === AdvisoryStatus.WITHDRAWN) throw conflict(`advisory ${advId} was withdrawn and cannot be published again`);
+      await m.update(AdvisoryEntity, { id: advId }, { status: AdvisoryStatus.PUBLISHED, publishedAt: () => 'now()', updatedAt: () => 'now()' });
+      await this.audit.record(p, { action: 'advisory.publish', targetType: 'Advisory', targetId: advId }, m);
+      return m.findOneByOrFail(AdvisoryEntity, { id: advId });
+    });
+  }
+
+  /**
+   * Edits a DRAFT (its author organisation, or a coordinator's ANALYST) or a
+   * PUBLISHED advisory (a coordinator's ANALYST only, and the revision goes
+   * up by one). A withdrawn advisory is final.
+   */
+  async revise(p: Principal, id: string, input: AdvisoryRevisionInput): Promise<AdvisoryEntity> {
+    if (!hasRole(p, Role.CONTRIBUTOR)) throw forbidden('requires role CONTRIBUTOR');
+    const advId = checkId(id);
+    const { fields, observables, audience } = checked(() => ({
+      fields: checkFields(input),
+      observables: checkObservables(input.observables),
+      audience: input.audience == null ? null : checkAudience(input.audience),
+    }));
+    const changed = [
+      ...Object.keys(fields),
+      ...(observables ? ['observables'] : []),
+      ...(audience ? ['audience'] : []),
+      ...(input.tlp != null ? ['tlp'] : []),
+      ...(input.recipients != null ? ['recipients'] : []),
+    ];
+    if (!changed.length) throw badInput('input', 'must change at least one field');
+    return this.db.transaction(async (m) => {
+      const adv = await lockVisible(m, p, advId);
+      const coordinator = p.isCoordinator && hasRole(p, Role.ANALYST);
+      if (!coordinator && adv.authorId !== p.orgId) {
+        throw forbidden('only the author organisation or a coordinator organisation\'s ANALYST may revise an advisory');
+      }
+      if (adv.status === AdvisoryStatus.WITHDRAWN) throw conflict(`advisory ${advId} was withdrawn and cannot be revised`);
+      if (adv.status === AdvisoryStatus.PUBLISHED && !coordinator) {
+        throw forbidden('only a coordinator organisation\'s ANALYST may revise a published advisory');
+      }
+      const patch: QueryDeepPartialEntity<AdvisoryEntity> = { ...fields, updatedAt: () => 'now()' };
+      if (input.tlp != null) patch.tlp = input.tlp;
+      if (input.recipients != null) {
+        const r = await this.orgs.resolveRecipients(m, input.recipients, 'input.recipients');
+        Object.assign(patch, { recipientOrgIds: r.orgIds, recipientGroupIds: r.groupIds });
+      }
+      if (audience) {
+        Object.assign(patch, {
+          audienceEveryone: audience.everyone,
+          audienceSectors: audience.sectors,
+          audienceRegions: audience.regions,
+          audienceOrgIds: await audienceOrgs(m, audience.orgCodes),
+        });
+      }
+      // A draft is still being written; only changes to what members have already read count as revisions.
+      if (adv.status === AdvisoryStatus.PUBLISHED) patch.revision = () => 'revision + 1';
+      await m.update(AdvisoryEntity, { id: advId }, patch);
+      if (observables) {
+        await m.query('DELETE FROM advisory_observables WHERE advisory_id = $1', [advId]);
+        await linkObservables(m, advId, observables);
+      }
+      const after = await m.findOneByOrFail(AdvisoryEntity, { id: advId });
+      await this.audit.record(
+        p,
+        { action: 'advisory.revise', targetType: 'Advisory', targetId: advId, detail: { changed, status: after.status, revision: after.revision } },
+        m,
+      );
+      return after;
+    });
+  }
+
+  /** PUBLISHED → WITHDRAWN, by a coordinator's or the author organisation's ANALYST, with a reason. */
+  async withdraw(p: Principal, id: string, reason: string): Promise<AdvisoryEntity> {
+    const advId = checkId(id);
+    const why = checked(() => text('reason', reason, { max: 1000 }));
+    return this.db.transaction(async (m) => {
+      const adv = await lockVisible(m, p, advId);
+      if (!hasRole(p, Role.ANALYST) || !(p.isCoordinator || adv.authorId === p.orgId)) {
+        throw forbidden('only a coordinator organisation\'s or the author organisation\'s ANALYST may withdraw an advisory');
+      }
+      if (adv.status === AdvisoryStatus.DRAFT) throw conflict(`advisory ${advId} is a draft: only a published advisory can be withdrawn`);
+      if (adv.status === AdvisoryStatus.WITHDRAWN) throw conflict(`advisory ${advId} is already withdrawn`);
+      await m.update(
+        AdvisoryEntity,
+        { id: advId },
+        { status: AdvisoryStatus.WITHDRAWN, withdrawnAt: () => 'now()', withdrawnReason: why, updatedAt: () => 'now()' },
+      );
+      await this.audit.record(p, { action: 'advisory.withdraw', targetType: 'Advisory', targetId: advId, detail: { reason: why } }, m);
+      return m.findOneByOrFail(AdvisoryEntity, { id: advId });
+    });
+  }
+}
+
+/** The advisory, locked, if the caller may read it; NOT_FOUND otherwise, exactly as for a missing id. */
+async function lockVisible(m: EntityManager, p: Principal, id: string): Promise<AdvisoryEntity> {
+  const pol = advisoryVisibleTo(p, 't');
+  const adv = await m
+    .getRepository(AdvisoryEntity)
+    .createQueryBuilder('t')
+    .where('t.id = :id', { id })
+    .andWhere(pol.sql, pol.params)
+    .setLock('pessimistic_write', undefined, ['t'])
+    .getOne();
+  if (!adv) throw notFound('Advisory', id);
+  return adv;
+}
+
+function cveId(field: string, raw: string): string {
+  const v = raw.trim().toUpperCase();
+  if (!CVE.test(v)) throw new InputProblem(field, 'must be a CVE id such as CVE-2024-12345');
+  return v;
+}
+
+/** The content fields both inputs share; absent (or null) fields are left out so that a revision keeps them. */
+function checkFields(input: AdvisoryInput | AdvisoryRevisionInput): Fields {
+  const out: Fields = {};
+  if (input.title != null) out.title = text('input.title', input.title, { max: 300 });
+  if (input.summary != null) out.summary = text('input.summary', input.summary, { max: 10_000 });
+  if (input.body != null) out.body = optionalText('input.body', input.body, 200_000);
+  if (input.severity != null) out.severity = input.severity;
+  if (input.cveIds != null) {
+    if (input.cveIds.length > 200) throw new InputProblem('input.cveIds', 'must have at most 200 items');
+    out.cveIds = [...new Set(input.cveIds.map((c, i) => cveId(`input.cveIds[${i}]`, c)))];
+  }
+  if (input.affectedProducts != null) out.affectedProducts = textList('input.affectedProducts', input.affectedProducts, { maxItems: 200, maxLen: 300 });
+  if (input.recommendedActions != null) {
+    out.recommendedActions = textList('input.recommendedActions', input.recommendedActions, { maxItems: 100, maxLen: 2000 });
+  }
+  return out;
+}
+
+function checkObservables(list: AdvisoryObservableInput[] | null | undefined): CheckedObservable[] | null {
+  if (list == null) return null;
+  if (list.length > MAX_OBSERVABLES) throw new InputProblem('input.observables', `must have at most ${MAX_OBSERVABLES} items`);
+  const unique = new Map<string, CheckedObservable>();
+  list.forEach((o, i) => {
+    const norm = normalizeObservable(o.type, o.value, `input.observables[${i}].value`);
+    unique.set(`${o.type}\u0000${norm.value}`, { type: o.type, value: norm.value, net: norm.net });
+  });
+  return [...unique.values()];
+}
+
+function checkAudience(a: AdvisoryAudienceInput): CheckedAudience {
+  const f = (name: string) => `input.audience.${name}`;
+  const sectors = textList(f('sectors'), a.sectors, { maxItems: 50, maxLen: 64 });
+  const regions = textList(f('regions'), a.regions, { maxItems: 50, maxLen: 64 });
+  const codes = a.organizations ?? [];
+  if (codes.length > MAX_AUDIENCE_ORGS) throw new InputProblem(f('organizations'), `must have at most ${MAX_AUDIENCE_ORGS} items`);
+  const orgCodes = codes.map((c, i) => text(`${f('organizations')}[${i}]`, c, { max: 32 }).toUpperCase());
+  const named = sectors.length + regions.length + orgCodes.length > 0;
+  if (a.everyone === true && named) throw new InputProblem(f('everyone'), 'must not be true when sectors, regions or organizations are named');
+  if (a.everyone === false && !named) throw new InputProblem('input.audience', 'must name a sector, region or organization when everyone is false');
+  return { everyone: !named, sectors, regions, orgCodes };
+}
+
+/** Organisation codes to ids; an unknown code is BAD_USER_INPUT naming its index. */
+async function audienceOrgs(m: EntityManager, codes: string[]): Promise<string[]> {
+  if (!codes.length) return [];
+  const rows: { id: string; code: string }[] = await m.query('SELECT id, code FROM organizations WHERE code = ANY($1::text[])', [codes]);
+  const byCode = new Map(rows.map((r) => [r.code, r.id]));
+  codes.forEach((c, i) => {
+    if (!byCode.has(c)) throw badInput(`input.audience.organizations[${i}]`, `unknown organisation "${c}"`);
+  });
+  return [...new Set(codes.map((c) => byCode.get(c)!))];
+}
+
+/**
+ * Upserts the observables and links them. The ids are read in a second
+ * statement so that, under READ COMMITTED, it also sees observables a
+ * concurrent call committed; an existing observable, hidden or not, is linked
+ * exactly like a new one.
+ */
+async function linkObservables(m: EntityManager, advisoryId: string, observables: CheckedObservable[]): Promise<void> {
+  if (!observables.length) return;
+  const json = JSON.stringify(observables);
+  await m.query(
+    `INSERT INTO observables (type, value, net)
+     SELECT x.type, x.value, x.net FROM jsonb_to_recordset($1::jsonb) AS x(type text, value text, net inet)
+     ON CONFLICT (type, value) DO NOTHING`,
+    [json],
+  );
+  await m.query(
+    `INSERT INTO advisory_observables (advisory_id, observable_id)
+     SELECT $2, o.id FROM observables o
+       JOIN jsonb_to_recordset($1::jsonb) AS x(type text, value text) ON o.type = x.type AND o.value = x.value
+     ON CONFLICT DO NOTHING`,
+    [json, advisoryId],
+  );
+}

@@ -1,0 +1,350 @@
+import { GraphQLError } from 'graphql';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AuditService } from '../audit/audit.service';
+import { mayKnowRecipients, visibleTo } from '../auth/policy';
+import { actorName, hasRole, type Principal } from '../auth/principal';
+import { IncidentStatus, Role, SEVERITY_ORDER, Severity, Tlp, type IncidentCategory } from '../common/enums';
+import { badInput, ErrorCode, forbidden, InputProblem, notFound } from '../common/errors';
+import { checkId } from '../common/ids';
+import type { Page } from '../common/pagination';
+import { checked, optionalText, text, textList } from '../common/validate';
+import { keysetPage } from '../db/paging';
+import { normalizeObservable } from '../intel/normalize';
+import type { ObservableEntity } from '../intel/observable.entity';
+import type { OrganizationService } from '../organizations/organization.service';
+import { isCoordinatorAnalyst, isReportingSide, transitionProblem } from './incident-status';
+import { IncidentEntity, IncidentEventEntity, IncidentObservableEntity } from './incident.entity';
+import type { IncidentFilter, IncidentInput, IncidentUpdateInput } from './incident.types';
+
+export const IncidentEventKind = {
+  REPORTED: 'REPORTED',
+  STATUS_CHANGED: 'STATUS_CHANGED',
+  NOTE: 'NOTE',
+  ASSIGNED: 'ASSIGNED',
+  SHARED: 'SHARED',
+} as const;
+export type IncidentEventKind = (typeof IncidentEventKind)[keyof typeof IncidentEventKind];
+
+const MAX_OBSERVABLES = 1000;
+/** Reporters' clocks drift; a few minutes ahead is not "in the future". */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+interface CheckedReport {
+  title: string;
+  description: string | null;
+  category: IncidentCategory;
+  severity: Severity;
+  occurredAt: Date | null;
+  detectedAt: Date | null;
+  affectedSystems: string[];
+  observables: { type: string; value: string; net: string | null }[];
+  tlp: Tlp;
+}
+
+interface CheckedUpdate {
+  status?: IncidentStatus;
+  note?: string;
+  /** undefined: leave as is; null: unassign. */
+  assignee?: string | null;
+}
+
+type NewEvent = Pick<IncidentEventEntity, 'kind'> & Partial<Pick<IncidentEventEntity, 'fromStatus' | 'toStatus' | 'note'>>;
+
+/** Incidents: reporting, the status life cycle, sharing, and every read under the sharing policy. */
+export class IncidentService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly orgs: OrganizationService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Stores the incident, its observables and the first timeline entry together, or nothing. */
+  async report(p: Principal, input: IncidentInput): Promise<IncidentEntity> {
+    const v = checked(() => this.checkReport(input));
+    return this.db.transaction(async (m) => {
+      const r = await this.orgs.resolveRecipients(m, input.recipients, 'input.recipients');
+      const inserted = await m.insert(IncidentEntity, {
+        authorId: p.orgId,
+        tlp: v.tlp,
+        recipientOrgIds: r.orgIds,
+        recipientGroupIds: r.groupIds,
+        title: v.title,
+        description: v.description,
+        category: v.category,
+        severity: v.severity,
+        status: IncidentStatus.REPORTED,
+        occurredAt: v.occurredAt,
+        detectedAt: v.detectedAt,
+        affectedSystems: v.affectedSystems,
+        createdBy: actorName(p),
+      });
+      const id = String(inserted.identifiers[0].id);
+      if (v.observables.length) {
+        const json = JSON.stringify(v.observables);
+        await m.query(
+          `INSERT INTO observables (type, value, net)
+           SELECT x.type, x.value, x.net FROM jsonb_to_recordset($1::jsonb) AS x(type text, value text, net inet)
+           ON CONFLICT (type, value) DO NOTHING`,
+          [json],
+        );
+        // A separate statement: under READ COMMITTED it also sees observables a concurrent call just committed.
+        await m.query(
+          `INSERT INTO incident_observables (incident_id, observable_id)
+           SELECT $2, o.id FROM observables o
+             JOIN jsonb_to_recordset($1::jsonb) AS x(type text, value text) ON o.type = x.type AND o.value = x.value
+           ON CONFLICT DO NOTHING`,
+          [json, id],
+        );
+      }
+      await this.appendEvents(m, p, id, [{ kind: IncidentEventKind.REPORTED, toStatus: IncidentStatus.REPORTED }]);
+      // Titles and notes stay out of the audit log: its readers need not be readers of the incident.
+      await this.audit.record(
+        p,
+        { action: 'incident.report', targetType: 'Incident', targetId: id, detail: { tlp: v.tlp, observables: v.observables.length } },
+        m,
+      );
+      return m.findOneByOrFail(IncidentEntity, { id });
+    });
+  }
+
+  /** The visible incidents matching `filter`, newest first. */
+  async list(p: Principal, filter: IncidentFilter | null | undefined, args: { first?: number | null; after?: string | null }): Promise<Page<IncidentEntity>> {
+    const pol = visibleTo(p, 't');
+    const qb = this.db.getRepository(IncidentEntity).createQueryBuilder('t').where(pol.sql, pol.params);
+    const fl = filter ?? {};
+    if (fl.statuses?.length) qb.andWhere('t.status IN (:...statuses)', { statuses: fl.statuses });
+    if (fl.minSeverity) qb.andWhere('t.severity IN (:...minSev)', { minSev: SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(fl.minSeverity)) });
+    if (fl.categories?.length) qb.andWhere('t.category IN (:...categories)', { categories: fl.categories });
+    if (fl.authors?.length) {
+      qb.andWhere('t.author_id IN (SELECT id FROM organizations WHERE code = ANY(:authors))', { authors: fl.authors.map((a) => a.trim().toUpperCase()) });
+    }
+    if (fl.reportedAfter) qb.andWhere('t.created_at >= :after_ts', { after_ts: fl.reportedAfter });
+    if (fl.reportedBefore) qb.andWhere('t.created_at < :before_ts', { before_ts: fl.reportedBefore });
+    if (fl.assignee != null) {
+      const who = checked(() => text('filter.assignee', fl.assignee!, { max: 200 }));
+      qb.andWhere('lower(t.assignee) = lower(:assignee)', { assignee: who });
+    }
+    return keysetPage(qb, 't', args);
+  }
+
+  /** One incident if the caller may read it; null for hidden and missing alike. */
+  async byId(p: Principal, id: string): Promise<IncidentEntity | null> {
+    const pol = visibleTo(p, 't');
+    return this.db
+      .getRepository(IncidentEntity)
+      .createQueryBuilder('t')
+      .where('t.id = :id', { id: checkId(id) })
+      .andWhere(pol.sql, pol.params)
+      .getOne();
+  }
+
+  /**
+   * Status, note and assignee in one step. Hidden incidents are NOT_FOUND;
+   * visible ones the caller may not change are FORBIDDEN (see incident-status.ts).
+   */
+  async update(p: Principal, id: string, input: IncidentUpdateInput): Promise<IncidentEntity> {
+    const iid = checkId(id);
+    const change = checked(() => this.checkUpdate(input));
+    return this.auditDenied(p, 'incident.update', iid, () =>
+      this.db.transaction(async (m) => {
+        const inc = await this.lockVisible(m, p, iid);
+        if (!inc) throw notFound('Incident', id);
+        const coordinator = isCoordinatorAnalyst(p);
+        if (!coordinator && !isReportingSide(p, inc.authorId)) {
+          throw forbidden('only the reporting organisation, the organisations above it, or a coordinator organisation\'s ANALYST may update this incident');
+        }
+        const events: NewEvent[] = [];
+        const set: Partial<Pick<IncidentEntity, 'status' | 'assignee'>> = {};
+        if (change.status) {
+          const problem = transitionProblem(inc.status, change.status);
+          if (problem) throw badInput('input.status', problem);
+          if (change.status === IncidentStatus.TRIAGED && !coordinator) {
+            throw forbidden('only a coordinator organisation\'s ANALYST may triage or reopen an incident');
+          }
+          events.push({ kind: IncidentEventKind.STATUS_CHANGED, fromStatus: inc.status, toStatus: change.status });
+          set.status = change.status;
+        }
+        if (change.assignee !== undefined) {
+          if (!coordinator) throw forbidden('only a coordinator organisation\'s ANALYST may assign an incident');
+          if (change.assignee !== inc.assignee) {
+            events.push({ kind: IncidentEventKind.ASSIGNED, note: change.assignee });
+            set.assignee = change.assignee;
+          }
+        }
+        if (change.note) events.push({ kind: IncidentEventKind.NOTE, note: change.note });
+        if (events.length) {
+          await m.createQueryBuilder().update(IncidentEntity).set({ ...set, updatedAt: () => 'now()' }).where('id = :id', { id: iid }).execute();
+          await this.appendEvents(m, p, iid, events);
+          await this.audit.record(
+            p,
+            {
+              action: 'incident.update',
+              targetType: 'Incident',
+              targetId: iid,
+              detail: { fromStatus: inc.status, toStatus: set.status ?? null, assigned: 'assignee' in set, noted: !!change.note },
+            },
+            m,
+          );
+        }
+        return m.findOneByOrFail(IncidentEntity, { id: iid });
+      }),
+    );
+  }
+
+  /**
+   * Adds recipients (never removes any). The reporting organisation may share
+   * its incident; a coordinator's analysts may pass it on, except at RED,
+   * where only the author decides who reads it.
+   */
+  async share(p: Principal, id: string, recipients: string[]): Promise<IncidentEntity> {
+    const iid = checkId(id);
+    if (!recipients.length) throw badInput('recipients', 'must name at least one organisation code or sharing group');
+    return this.auditDenied(p, 'incident.share', iid, () =>
+      this.db.transaction(async (m) => {
+        const inc = await this.lockVisible(m, p, iid);
+        if (!inc) throw notFound('Incident', id);
+        const isAuthor = inc.authorId === p.orgId && hasRole(p, Role.REPORTER);
+        if (!isAuthor) {
+          if (!isCoordinatorAnalyst(p)) throw forbidden('only the reporting organisation or a coordinator organisation\'s ANALYST may share this incident');
+          if (inc.tlp === Tlp.RED) throw forbidden('only the reporting organisation may share a TLP:RED incident');
+        }
+        const r = await this.orgs.resolveRecipients(m, recipients, 'recipients');
+        const addOrgs = r.orgIds.filter((x) => !inc.recipientOrgIds.includes(x));
+        const addGroups = r.groupIds.filter((x) => !inc.recipientGroupIds.includes(x));
+        if (addOrgs.length || addGroups.length) {
+          await m
+            .createQueryBuilder()
+            .update(IncidentEntity)
+            .set({
+              recipientOrgIds: [...inc.recipientOrgIds, ...addOrgs],
+              recipientGroupIds: [...inc.recipientGroupIds, ...addGroups],
+              updatedAt: () => 'now()',
+            })
+            .where('id = :id', { id: iid })
+            .execute();
+          const names = await this.orgs.recipientNames(p, { orgIds: addOrgs, groupIds: addGroups });
+          await this.appendEvents(m, p, iid, [{ kind: IncidentEventKind.SHARED, note: names.join(', ') }]);
+          await this.audit.record(p, { action: 'incident.share', targetType: 'Incident', targetId: iid, detail: { added: names } }, m);
+        }
+        return m.findOneByOrFail(IncidentEntity, { id: iid });
+      }),
+    );
+  }
+
+  /** Linked observables per incident, for the incidents among `ids` the caller may read. */
+  async observablesOf(p: Principal, ids: string[]): Promise<Map<string, ObservableEntity[]>> {
+    const pol = visibleTo(p, 't');
+    const links = await this.db
+      .getRepository(IncidentObservableEntity)
+      .createQueryBuilder('io')
+      .innerJoinAndSelect('io.observable', 'o')
+      .innerJoin('io.incident', 't')
+      .where('io.incident_id = ANY(:ids)', { ids })
+      .andWhere(pol.sql, pol.params)
+      .orderBy('o.type')
+      .addOrderBy('o.value')
+      .getMany();
+    const out = new Map<string, ObservableEntity[]>();
+    for (const l of links) out.set(l.incidentId, [...(out.get(l.incidentId) ?? []), l.observable!]);
+    return out;
+  }
+
+  /** Timelines, oldest entry first, for the incidents among `ids` the caller may read. */
+  async timelinesOf(p: Principal, ids: string[]): Promise<Map<string, IncidentEventEntity[]>> {
+    const pol = visibleTo(p, 't');
+    const events = await this.db
+      .getRepository(IncidentEventEntity)
+      .createQueryBuilder('e')
+      .innerJoin('e.incident', 't')
+      .addSelect(['t.id', 't.authorId'])
+      .where('e.incident_id = ANY(:ids)', { ids })
+      .andWhere(pol.sql, pol.params)
+      .orderBy('e.seq', 'ASC')
+      .getMany();
+    const out = new Map<string, IncidentEventEntity[]>();
+    for (const e of events) {
+      // Who else received it is for those who may know recipients, as on the incident itself.
+      if (e.kind === IncidentEventKind.SHARED && !mayKnowRecipients(p, e.incident!.authorId)) e.note = null;
+      out.set(e.incidentId, [...(out.get(e.incidentId) ?? []), e]);
+    }
+    return out;
+  }
+
+  private checkReport(input: IncidentInput): CheckedReport {
+    const occurredAt = input.occurredAt ?? null;
+    const detectedAt = input.detectedAt ?? null;
+    const latest = Date.now() + CLOCK_SKEW_MS;
+    if (occurredAt && occurredAt.getTime() > latest) throw new InputProblem('input.occurredAt', 'must not be in the future');
+    if (detectedAt && detectedAt.getTime() > latest) throw new InputProblem('input.detectedAt', 'must not be in the future');
+    if (occurredAt && detectedAt && detectedAt < occurredAt) throw new InputProblem('input.detectedAt', 'must not be before occurredAt');
+    const obs = input.observables ?? [];
+    if (obs.length > MAX_OBSERVABLES) throw new InputProblem('input.observables', `must have at most ${MAX_OBSERVABLES} items`);
+    const unique = new Map<string, CheckedReport['observables'][number]>();
+    obs.forEach((o, i) => {
+      const n = normalizeObservable(o.type, o.value, `input.observables[${i}].value`);
+      unique.set(`${o.type}\u0000${n.value}`, { type: o.type, value: n.value, net: n.net });
+    });
+    return {
+      title: text('input.title', input.title, { max: 200 }),
+      description: optionalText('input.description', input.description, 20_000),
+      category: input.category,
+      severity: input.severity ?? Severity.MEDIUM,
+      occurredAt,
+      detectedAt,
+      affectedSystems: textList('input.affectedSystems', input.affectedSystems, { maxItems: 100, maxLen: 200 }),
+      observables: [...unique.values()],
+      // Not the organisation's default: agencies must be sure no other agency reads an incident they did not share.
+      tlp: input.tlp ?? Tlp.AMBER_STRICT,
+    };
+  }
+
+  private checkUpdate(input: IncidentUpdateInput): CheckedUpdate {
+    const out: CheckedUpdate = {};
+    if (input.status != null) out.status = input.status;
+    if (input.note != null) out.note = text('input.note', input.note, { max: 4000 });
+    if (input.assignee !== undefined) out.assignee = optionalText('input.assignee', input.assignee, 200);
+    if (out.status === undefined && out.note === undefined && out.assignee === undefined) {
+      throw new InputProblem('input', 'must set at least one of status, note or assignee');
+    }
+    return out;
+  }
+
+  /** The row, locked for the rest of the transaction, if the caller may read it. */
+  private lockVisible(m: EntityManager, p: Principal, id: string): Promise<IncidentEntity | null> {
+    const pol = visibleTo(p, 't');
+    return m
+      .getRepository(IncidentEntity)
+      .createQueryBuilder('t')
+      .where('t.id = :id', { id })
+      .andWhere(pol.sql, pol.params)
+      .setLock('pessimistic_write', undefined, ['t'])
+      .getOne();
+  }
+
+  /** One statement per entry so that `seq` follows the order given. */
+  private async appendEvents(m: EntityManager, p: Principal, incidentId: string, events: NewEvent[]): Promise<void> {
+    for (const e of events) {
+      await m.insert(IncidentEventEntity, {
+        incidentId,
+        kind: e.kind,
+        fromStatus: e.fromStatus ?? null,
+        toStatus: e.toStatus ?? null,
+        note: e.note ?? null,
+        actorOrgId: p.orgId,
+        actorSub: p.sub,
+      });
+    }
+  }
+
+  /** Refusals are audited too; outside the refused transaction, which rolls back. */
+  private async auditDenied<T>(p: Principal, action: string, id: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof GraphQLError && err.extensions.code === ErrorCode.FORBIDDEN) {
+        await this.audit.record(p, { action, targetType: 'Incident', targetId: id, outcome: 'DENIED', detail: { reason: err.message } });
+      }
+      throw err;
+    }
+  }
+}
