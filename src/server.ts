@@ -73,7 +73,14 @@ const requestIdPlugin: ApolloServerPlugin<Context> = {
 
 /** Builds the context for one operation from its bearer token; a bad token fails the whole request with 401. */
 export async function contextFor(services: Services, authorization: unknown): Promise<Context> {
-  const principal = await services.tokens.verify(bearerToken(authorization));
+  let principal;
+  try {
+    principal = await services.tokens.verify(bearerToken(authorization));
+  } catch (err) {
+    // Logged, not written to the audit table: unauthenticated traffic must not be able to fill the database.
+    logger.warn('token rejected', { reason: (err as Error).message });
+    throw err;
+  }
   return { requestId: randomUUID(), principal, services, loaders: createLoaders(services, principal) };
 }
 

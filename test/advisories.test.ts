@@ -279,7 +279,7 @@ describe('publishAdvisory', () => {
 
     const published = await publish(adv.id);
     expect(published.status).toBe('PUBLISHED');
-    const [audit] = await app.db.query(`SELECT organization_code FROM audit_events WHERE target_id = $1 AND action = 'advisory.publish'`, [adv.id]);
+    const [audit] = await app.db.query(`SELECT organization_code FROM audit_events WHERE target_id = $1 AND action = 'advisory.publish' AND outcome = 'OK'`, [adv.id]);
     expect(audit).toEqual({ organization_code: 'VNCERT' });
   });
 

@@ -143,3 +143,19 @@ describe('kinds', () => {
     expect(res.body.data?.organization).toEqual({ kind: OrgKind.AGENCY, parent: { code: 'MOF', kind: OrgKind.MINISTRY } });
   });
 });
+
+describe('audit of denied attempts', () => {
+  it('records a refused role and a refused admin action with who tried', async () => {
+    const viewer = await c.viettel.token([Role.VIEWER], 'curious-viewer');
+    await app.gql(viewer, 'mutation { submitIndicators(input: [{ type: DOMAIN, value: "denied.example" }]) { created } }');
+    const vendorAdmin = await c.viettel.token([Role.ADMIN], 'vendor-admin');
+    await app.gql(vendorAdmin, 'mutation { updateOrganization(code: "BKAV", input: { status: SUSPENDED }) { status } }');
+    const rows = await app.db.query(
+      `SELECT action, target_id, subject, organization_code FROM audit_events WHERE outcome = 'DENIED' AND subject IN ('curious-viewer', 'vendor-admin') ORDER BY at`,
+    );
+    expect(rows).toEqual([
+      { action: 'Mutation.submitIndicators', target_id: null, subject: 'curious-viewer', organization_code: 'VIETTEL' },
+      { action: 'organization.update', target_id: 'BKAV', subject: 'vendor-admin', organization_code: 'VIETTEL' },
+    ]);
+  });
+});

@@ -155,15 +155,17 @@ export class AdvisoryService {
   /** DRAFT → PUBLISHED, by a coordinator organisation's ANALYST. */
   async publish(p: Principal, id: string): Promise<AdvisoryEntity> {
     const advId = checkId(id);
-    return this.db.transaction(async (m) => {
-      const adv = await lockVisible(m, p, advId);
-      if (!p.isCoordinator || !hasRole(p, Role.ANALYST)) throw forbidden('only a coordinator organisation\'s ANALYST may publish an advisory');
-      if (adv.status === AdvisoryStatus.PUBLISHED) throw conflict(`advisory ${advId} is already published`);
-      if (adv.status === AdvisoryStatus.WITHDRAWN) throw conflict(`advisory ${advId} was withdrawn and cannot be published again`);
-      await m.update(AdvisoryEntity, { id: advId }, { status: AdvisoryStatus.PUBLISHED, publishedAt: () => 'now()', updatedAt: () => 'now()' });
-      await this.audit.record(p, { action: 'advisory.publish', targetType: 'Advisory', targetId: advId }, m);
-      return m.findOneByOrFail(AdvisoryEntity, { id: advId });
-    });
+    return this.audit.guard(p, { action: 'advisory.publish', targetType: 'Advisory', targetId: advId }, () =>
+      this.db.transaction(async (m) => {
+        const adv = await lockVisible(m, p, advId);
+        if (!p.isCoordinator || !hasRole(p, Role.ANALYST)) throw forbidden('only a coordinator organisation\'s ANALYST may publish an advisory');
+        if (adv.status === AdvisoryStatus.PUBLISHED) throw conflict(`advisory ${advId} is already published`);
+        if (adv.status === AdvisoryStatus.WITHDRAWN) throw conflict(`advisory ${advId} was withdrawn and cannot be published again`);
+        await m.update(AdvisoryEntity, { id: advId }, { status: AdvisoryStatus.PUBLISHED, publishedAt: () => 'now()', updatedAt: () => 'now()' });
+        await this.audit.record(p, { action: 'advisory.publish', targetType: 'Advisory', targetId: advId }, m);
+        return m.findOneByOrFail(AdvisoryEntity, { id: advId });
+      }),
+    );
   }
 
   /**
@@ -187,66 +189,70 @@ export class AdvisoryService {
       ...(input.recipients != null ? ['recipients'] : []),
     ];
     if (!changed.length) throw badInput('input', 'must change at least one field');
-    return this.db.transaction(async (m) => {
-      const adv = await lockVisible(m, p, advId);
-      const coordinator = p.isCoordinator && hasRole(p, Role.ANALYST);
-      if (!coordinator && adv.authorId !== p.orgId) {
-        throw forbidden('only the author organisation or a coordinator organisation\'s ANALYST may revise an advisory');
-      }
-      if (adv.status === AdvisoryStatus.WITHDRAWN) throw conflict(`advisory ${advId} was withdrawn and cannot be revised`);
-      if (adv.status === AdvisoryStatus.PUBLISHED && !coordinator) {
-        throw forbidden('only a coordinator organisation\'s ANALYST may revise a published advisory');
-      }
-      const patch: QueryDeepPartialEntity<AdvisoryEntity> = { ...fields, updatedAt: () => 'now()' };
-      if (input.tlp != null) patch.tlp = input.tlp;
-      if (input.recipients != null) {
-        const r = await this.orgs.resolveRecipients(m, input.recipients, 'input.recipients');
-        Object.assign(patch, { recipientOrgIds: r.orgIds, recipientGroupIds: r.groupIds });
-      }
-      if (audience) {
-        Object.assign(patch, {
-          audienceEveryone: audience.everyone,
-          audienceSectors: audience.sectors,
-          audienceRegions: audience.regions,
-          audienceOrgIds: await audienceOrgs(m, audience.orgCodes),
-        });
-      }
-      // A draft is still being written; only changes to what members have already read count as revisions.
-      if (adv.status === AdvisoryStatus.PUBLISHED) patch.revision = () => 'revision + 1';
-      await m.update(AdvisoryEntity, { id: advId }, patch);
-      if (observables) {
-        await m.query('DELETE FROM advisory_observables WHERE advisory_id = $1', [advId]);
-        await linkObservables(m, advId, observables);
-      }
-      const after = await m.findOneByOrFail(AdvisoryEntity, { id: advId });
-      await this.audit.record(
-        p,
-        { action: 'advisory.revise', targetType: 'Advisory', targetId: advId, detail: { changed, status: after.status, revision: after.revision } },
-        m,
-      );
-      return after;
-    });
+    return this.audit.guard(p, { action: 'advisory.revise', targetType: 'Advisory', targetId: advId }, () =>
+      this.db.transaction(async (m) => {
+        const adv = await lockVisible(m, p, advId);
+        const coordinator = p.isCoordinator && hasRole(p, Role.ANALYST);
+        if (!coordinator && adv.authorId !== p.orgId) {
+          throw forbidden('only the author organisation or a coordinator organisation\'s ANALYST may revise an advisory');
+        }
+        if (adv.status === AdvisoryStatus.WITHDRAWN) throw conflict(`advisory ${advId} was withdrawn and cannot be revised`);
+        if (adv.status === AdvisoryStatus.PUBLISHED && !coordinator) {
+          throw forbidden('only a coordinator organisation\'s ANALYST may revise a published advisory');
+        }
+        const patch: QueryDeepPartialEntity<AdvisoryEntity> = { ...fields, updatedAt: () => 'now()' };
+        if (input.tlp != null) patch.tlp = input.tlp;
+        if (input.recipients != null) {
+          const r = await this.orgs.resolveRecipients(m, input.recipients, 'input.recipients');
+          Object.assign(patch, { recipientOrgIds: r.orgIds, recipientGroupIds: r.groupIds });
+        }
+        if (audience) {
+          Object.assign(patch, {
+            audienceEveryone: audience.everyone,
+            audienceSectors: audience.sectors,
+            audienceRegions: audience.regions,
+            audienceOrgIds: await audienceOrgs(m, audience.orgCodes),
+          });
+        }
+        // A draft is still being written; only changes to what members have already read count as revisions.
+        if (adv.status === AdvisoryStatus.PUBLISHED) patch.revision = () => 'revision + 1';
+        await m.update(AdvisoryEntity, { id: advId }, patch);
+        if (observables) {
+          await m.query('DELETE FROM advisory_observables WHERE advisory_id = $1', [advId]);
+          await linkObservables(m, advId, observables);
+        }
+        const after = await m.findOneByOrFail(AdvisoryEntity, { id: advId });
+        await this.audit.record(
+          p,
+          { action: 'advisory.revise', targetType: 'Advisory', targetId: advId, detail: { changed, status: after.status, revision: after.revision } },
+          m,
+        );
+        return after;
+      }),
+    );
   }
 
   /** PUBLISHED → WITHDRAWN, by a coordinator's or the author organisation's ANALYST, with a reason. */
   async withdraw(p: Principal, id: string, reason: string): Promise<AdvisoryEntity> {
     const advId = checkId(id);
     const why = checked(() => text('reason', reason, { max: 1000 }));
-    return this.db.transaction(async (m) => {
-      const adv = await lockVisible(m, p, advId);
-      if (!hasRole(p, Role.ANALYST) || !(p.isCoordinator || adv.authorId === p.orgId)) {
-        throw forbidden('only a coordinator organisation\'s or the author organisation\'s ANALYST may withdraw an advisory');
-      }
-      if (adv.status === AdvisoryStatus.DRAFT) throw conflict(`advisory ${advId} is a draft: only a published advisory can be withdrawn`);
-      if (adv.status === AdvisoryStatus.WITHDRAWN) throw conflict(`advisory ${advId} is already withdrawn`);
-      await m.update(
-        AdvisoryEntity,
-        { id: advId },
-        { status: AdvisoryStatus.WITHDRAWN, withdrawnAt: () => 'now()', withdrawnReason: why, updatedAt: () => 'now()' },
-      );
-      await this.audit.record(p, { action: 'advisory.withdraw', targetType: 'Advisory', targetId: advId, detail: { reason: why } }, m);
-      return m.findOneByOrFail(AdvisoryEntity, { id: advId });
-    });
+    return this.audit.guard(p, { action: 'advisory.withdraw', targetType: 'Advisory', targetId: advId }, () =>
+      this.db.transaction(async (m) => {
+        const adv = await lockVisible(m, p, advId);
+        if (!hasRole(p, Role.ANALYST) || !(p.isCoordinator || adv.authorId === p.orgId)) {
+          throw forbidden('only a coordinator organisation\'s or the author organisation\'s ANALYST may withdraw an advisory');
+        }
+        if (adv.status === AdvisoryStatus.DRAFT) throw conflict(`advisory ${advId} is a draft: only a published advisory can be withdrawn`);
+        if (adv.status === AdvisoryStatus.WITHDRAWN) throw conflict(`advisory ${advId} is already withdrawn`);
+        await m.update(
+          AdvisoryEntity,
+          { id: advId },
+          { status: AdvisoryStatus.WITHDRAWN, withdrawnAt: () => 'now()', withdrawnReason: why, updatedAt: () => 'now()' },
+        );
+        await this.audit.record(p, { action: 'advisory.withdraw', targetType: 'Advisory', targetId: advId, detail: { reason: why } }, m);
+        return m.findOneByOrFail(AdvisoryEntity, { id: advId });
+      }),
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '../auth/principal';
+import { ErrorCode } from '../common/errors';
 import { AuditEventEntity } from './audit-event.entity';
 
 export interface AuditEntry {
@@ -31,4 +32,26 @@ export class AuditService {
       }),
     );
   }
+
+  /**
+   * Runs a write and, when it is refused with FORBIDDEN, records the denied
+   * attempt. The record is written outside the refused transaction, which
+   * rolls back. NOT_FOUND is not recorded as a denial: to the caller the
+   * object does not exist.
+   */
+  async guard<T>(p: Principal, entry: Omit<AuditEntry, 'outcome'>, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (isForbidden(err)) {
+        await this.record(p, { ...entry, outcome: 'DENIED', detail: { ...entry.detail, reason: (err as Error).message } });
+      }
+      throw err;
+    }
+  }
+}
+
+/** Duck-typed: errors may come from another copy of graphql (see vitest.config.mts). */
+function isForbidden(err: unknown): boolean {
+  return (err as { extensions?: { code?: unknown } } | null)?.extensions?.code === ErrorCode.FORBIDDEN;
 }

@@ -19,10 +19,12 @@ export function Requires(role: Role): MethodDecorator {
   };
 }
 
-/** The one auth checker: the principal must hold the declared role. */
-export const authChecker: AuthChecker<Context, Role> = ({ context }, roles) => {
+/** The one auth checker: the principal must hold the declared role; a refusal is audited as DENIED. */
+export const authChecker: AuthChecker<Context, Role> = async ({ context, info }, roles) => {
   const p = context.principal;
-  if (roles.length === 0) return true;
-  if (roles.some((r) => hasRole(p, r))) return true;
-  throw forbidden(`requires role ${roles.join(' or ')}`);
+  if (roles.length === 0 || roles.some((r) => hasRole(p, r))) return true;
+  const field = `${info.parentType.name}.${info.fieldName}`;
+  return context.services.audit.guard(p, { action: field, detail: { requires: roles } }, async () => {
+    throw forbidden(`requires role ${roles.join(' or ')}`);
+  });
 };

@@ -1,10 +1,9 @@
-import { GraphQLError } from 'graphql';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditService } from '../audit/audit.service';
 import { mayKnowRecipients, visibleTo } from '../auth/policy';
 import { actorName, hasRole, type Principal } from '../auth/principal';
 import { IncidentStatus, Role, SEVERITY_ORDER, Severity, Tlp, type IncidentCategory } from '../common/enums';
-import { badInput, ErrorCode, forbidden, InputProblem, notFound } from '../common/errors';
+import { badInput, forbidden, InputProblem, notFound } from '../common/errors';
 import { checkId } from '../common/ids';
 import type { Page } from '../common/pagination';
 import { checked, optionalText, text, textList } from '../common/validate';
@@ -145,7 +144,7 @@ export class IncidentService {
   async update(p: Principal, id: string, input: IncidentUpdateInput): Promise<IncidentEntity> {
     const iid = checkId(id);
     const change = checked(() => this.checkUpdate(input));
-    return this.auditDenied(p, 'incident.update', iid, () =>
+    return this.audit.guard(p, { action: 'incident.update', targetType: 'Incident', targetId: iid }, () =>
       this.db.transaction(async (m) => {
         const inc = await this.lockVisible(m, p, iid);
         if (!inc) throw notFound('Incident', id);
@@ -199,7 +198,7 @@ export class IncidentService {
   async share(p: Principal, id: string, recipients: string[]): Promise<IncidentEntity> {
     const iid = checkId(id);
     if (!recipients.length) throw badInput('recipients', 'must name at least one organisation code or sharing group');
-    return this.auditDenied(p, 'incident.share', iid, () =>
+    return this.audit.guard(p, { action: 'incident.share', targetType: 'Incident', targetId: iid }, () =>
       this.db.transaction(async (m) => {
         const inc = await this.lockVisible(m, p, iid);
         if (!inc) throw notFound('Incident', id);
@@ -333,18 +332,6 @@ export class IncidentService {
         actorOrgId: p.orgId,
         actorSub: p.sub,
       });
-    }
-  }
-
-  /** Refusals are audited too; outside the refused transaction, which rolls back. */
-  private async auditDenied<T>(p: Principal, action: string, id: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof GraphQLError && err.extensions.code === ErrorCode.FORBIDDEN) {
-        await this.audit.record(p, { action, targetType: 'Incident', targetId: id, outcome: 'DENIED', detail: { reason: err.message } });
-      }
-      throw err;
     }
   }
 }

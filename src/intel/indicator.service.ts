@@ -13,7 +13,6 @@ import { OrganizationService } from '../organizations/organization.service';
 import { IndicatorEntity } from './indicator.entity';
 import type { IndicatorFilter, IndicatorInput, ItemError } from './intel.types';
 import { normalizeObservable } from './normalize';
-import { ObservableEntity } from './observable.entity';
 
 export interface SubmitResult {
   results: { index: number; indicator: IndicatorEntity | null; created: boolean; error: ItemError | null }[];
@@ -223,25 +222,27 @@ export class IndicatorService {
   /** Only the author organisation revokes its assertion; others get NOT_FOUND or FORBIDDEN exactly as reads would show it. */
   async revoke(p: Principal, id: string, reason: string): Promise<IndicatorEntity> {
     const why = checked(() => text('reason', reason, { max: 1000 }));
-    return this.db.transaction(async (m) => {
-      const pol = visibleTo(p, 't');
-      const ind = await m
-        .getRepository(IndicatorEntity)
-        .createQueryBuilder('t')
-        .innerJoinAndSelect('t.observable', 'o')
-        .where('t.id = :id', { id: checkId(id) })
-        .andWhere(pol.sql, pol.params)
-        .setLock('pessimistic_write', undefined, ['t'])
-        .getOne();
-      if (!ind) throw notFound('Indicator', id);
-      if (ind.authorId !== p.orgId) throw forbidden('only the organisation that posted an indicator may revoke it');
-      ind.revoked = true;
-      ind.revokedReason = why;
-      ind.updatedBy = actorName(p);
-      await m.update(IndicatorEntity, { id: ind.id }, { revoked: true, revokedReason: why, updatedBy: ind.updatedBy });
-      await this.audit.record(p, { action: 'indicator.revoke', targetType: 'Indicator', targetId: ind.id, detail: { reason: why } }, m);
-      return ind;
-    });
+    return this.audit.guard(p, { action: 'indicator.revoke', targetType: 'Indicator', targetId: id }, () =>
+      this.db.transaction(async (m) => {
+        const pol = visibleTo(p, 't');
+        const ind = await m
+          .getRepository(IndicatorEntity)
+          .createQueryBuilder('t')
+          .innerJoinAndSelect('t.observable', 'o')
+          .where('t.id = :id', { id: checkId(id) })
+          .andWhere(pol.sql, pol.params)
+          .setLock('pessimistic_write', undefined, ['t'])
+          .getOne();
+        if (!ind) throw notFound('Indicator', id);
+        if (ind.authorId !== p.orgId) throw forbidden('only the organisation that posted an indicator may revoke it');
+        ind.revoked = true;
+        ind.revokedReason = why;
+        ind.updatedBy = actorName(p);
+        await m.update(IndicatorEntity, { id: ind.id }, { revoked: true, revokedReason: why, updatedBy: ind.updatedBy });
+        await this.audit.record(p, { action: 'indicator.revoke', targetType: 'Indicator', targetId: ind.id, detail: { reason: why } }, m);
+        return ind;
+      }),
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { checkPublicJwk } from '../auth/jwk';
-import type { AuditService } from '../audit/audit.service';
+import type { AuditEntry, AuditService } from '../audit/audit.service';
 import { KeyStatus, OrgKind, OrgStatus, Role, ROLE_ORDER, Tlp } from '../common/enums';
 import { badInput, conflict, forbidden, InputProblem, notFound } from '../common/errors';
 import type { Page } from '../common/pagination';
@@ -61,7 +61,7 @@ export class OrganizationService {
   }
 
   async register(p: Principal, input: OrganizationInput): Promise<OrganizationEntity> {
-    this.requireCoordinatorAdmin(p, 'register organisations');
+    await this.requireCoordinatorAdmin(p, 'register organisations', { action: 'organization.register', targetType: 'Organization', targetId: input.code });
     const values = checked(() => ({
       code: pattern('input.code', input.code.trim(), CODE_RULE, 'must be 2 to 32 upper-case letters, digits, _ or -, starting with a letter'),
       name: text('input.name', input.name, { max: 200 }),
@@ -95,7 +95,7 @@ export class OrganizationService {
   }
 
   async update(p: Principal, code: string, input: OrganizationUpdateInput): Promise<OrganizationEntity> {
-    this.requireCoordinatorAdmin(p, 'update organisations');
+    await this.requireCoordinatorAdmin(p, 'update organisations', { action: 'organization.update', targetType: 'Organization', targetId: code });
     return this.db.transaction(async (m) => {
       const org = await m.findOneBy(OrganizationEntity, { code: code.trim().toUpperCase() });
       if (!org) throw notFound('Organization', code);
@@ -128,7 +128,7 @@ export class OrganizationService {
   }
 
   async registerKey(p: Principal, orgCode: string, rawJwk: unknown): Promise<SigningKeyEntity> {
-    const org = await this.managedOrg(p, orgCode, 'register signing keys');
+    const org = await this.managedOrg(p, orgCode, 'register signing keys', 'signingKey.register');
     const { jwk, kid, alg } = await checkPublicJwk(rawJwk).catch((err: unknown) => {
       throw err instanceof InputProblem ? err.toGraphQL() : err;
     });
@@ -143,7 +143,7 @@ export class OrganizationService {
   }
 
   async revokeKey(p: Principal, orgCode: string, kid: string): Promise<SigningKeyEntity> {
-    const org = await this.managedOrg(p, orgCode, 'revoke signing keys');
+    const org = await this.managedOrg(p, orgCode, 'revoke signing keys', 'signingKey.revoke');
     return this.db.transaction(async (m) => {
       const key = await m.findOneBy(SigningKeyEntity, { organizationId: org.id, kid });
       if (!key) throw notFound('SigningKey', `${org.code}/${kid}`);
@@ -286,14 +286,22 @@ export class OrganizationService {
     return p.roles.includes(Role.ADMIN) && (p.isCoordinator || p.orgId === orgId);
   }
 
-  private requireCoordinatorAdmin(p: Principal, what: string): void {
-    if (!p.isCoordinator || !p.roles.includes(Role.ADMIN)) throw forbidden(`only a coordinator organisation's ADMIN may ${what}`);
+  /** Refusals are recorded as DENIED audit events before the FORBIDDEN error is thrown. */
+  private async requireCoordinatorAdmin(p: Principal, what: string, entry: Omit<AuditEntry, 'outcome'>): Promise<void> {
+    if (p.isCoordinator && p.roles.includes(Role.ADMIN)) return;
+    await this.audit.guard(p, entry, async () => {
+      throw forbidden(`only a coordinator organisation's ADMIN may ${what}`);
+    });
   }
 
-  private async managedOrg(p: Principal, code: string, what: string): Promise<OrganizationEntity> {
+  private async managedOrg(p: Principal, code: string, what: string, action: string): Promise<OrganizationEntity> {
     const org = await this.byCode(p, code);
     if (!org) throw notFound('Organization', code);
-    if (!this.mayManage(p, org.id)) throw forbidden(`only ${org.code}'s ADMIN or a coordinator's ADMIN may ${what}`);
+    if (!this.mayManage(p, org.id)) {
+      await this.audit.guard(p, { action, targetType: 'Organization', targetId: org.code }, async () => {
+        throw forbidden(`only ${org.code}'s ADMIN or a coordinator's ADMIN may ${what}`);
+      });
+    }
     return org;
   }
 }
