@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { SEVERITY_ORDER, Severity } from './common/enums';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -14,6 +15,8 @@ export interface Config {
   logLevel: LogLevel;
   nodeEnv: string;
   isDev: boolean;
+  /** Indicators at or above this severity raise an INDICATOR_HIGH_SEVERITY warning. */
+  warningMinSeverity: Severity;
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +70,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`NODE_ENV must be production, development or test (got "${env.NODE_ENV}")`);
   }
 
+  const warningMinSeverity = (env.WARNING_MIN_SEVERITY?.trim().toUpperCase() || Severity.HIGH) as Severity;
+  if (!SEVERITY_ORDER.includes(warningMinSeverity)) {
+    problems.push(`WARNING_MIN_SEVERITY must be one of ${SEVERITY_ORDER.join(', ')} (got "${env.WARNING_MIN_SEVERITY}")`);
+  }
+
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  return { databaseUrl, host, port, dataDir, tokenAudience, tokenMaxLifetime, logLevel, nodeEnv, isDev: nodeEnv === 'development' };
+  return { databaseUrl, host, port, dataDir, tokenAudience, tokenMaxLifetime, logLevel, nodeEnv, isDev: nodeEnv === 'development', warningMinSeverity };
 }

@@ -11,6 +11,8 @@ export interface Context {
   principal: Principal;
   services: Services;
   loaders: Loaders;
+  /** The websocket an operation arrived on, when it did: lets a subscription close it (a slow consumer, say). */
+  connection?: { close(code: number, reason: string): void };
 }
 
 export interface Loaders {

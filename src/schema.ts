@@ -1,8 +1,21 @@
 import 'reflect-metadata';
 import { GraphQLObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { authChecker, declaredRootFields } from './auth/roles';
 import { RESOLVERS } from './resolvers';
+
+/**
+ * type-graphql insists on a PubSub once any subscription exists, but ours
+ * streams from the warning log (`subscribe`), never from topics.
+ */
+const NO_TOPICS: PubSub = {
+  publish() {
+    throw new Error('topic-based subscriptions are not used: warnings stream from the log');
+  },
+  subscribe() {
+    throw new Error('topic-based subscriptions are not used: warnings stream from the log');
+  },
+};
 
 /**
  * Builds the executable schema from the modules' resolvers. Fails when a root
@@ -15,6 +28,7 @@ export async function createSchema(): Promise<GraphQLSchema> {
     authMode: 'error',
     validate: false,
     emitSchemaFile: false,
+    pubSub: NO_TOPICS,
   });
   assertRolesDeclared(schema);
   return schema;

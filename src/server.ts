@@ -6,14 +6,15 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { GraphQLFormattedError } from 'graphql';
 import { bearerToken } from './auth/token-verifier';
 import { ErrorCode, PUBLIC_CODES } from './common/errors';
+import { formatError } from './common/format-error';
 import { LIMIT_RULES, LIMITS } from './common/limits';
 import { logger } from './common/logger';
 import type { Config } from './config';
 import { createLoaders, type Context } from './context';
 import { createSchema } from './schema';
+import { attachWebSocket } from './ws';
 import type { Services } from './services';
 
 export interface RunningServer {
@@ -24,29 +25,6 @@ export interface RunningServer {
 }
 
 const BODY_LIMIT = '1mb';
-/** graphql-js reports bad literal values as validation errors; to a client they are bad input. */
-const BAD_VALUE = /^(Expected value of type|Value ".*" does not exist in|Enum ".*" cannot represent|Int cannot represent|Float cannot represent|String cannot represent|Boolean cannot represent|ID cannot represent|Field ".*" of required type|Argument ".*" of required type|Variable ".*" got invalid value|Variable ".*" of required type)/;
-
-/** Apollo prefixes errors thrown while building the context; the reason alone is what a client needs. */
-const CONTEXT_PREFIX = 'Context creation failed: ';
-
-/** Anything not in the error catalogue is masked; the request id ties the client's report to the server log. */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  // Apollo re-labels every validation error; our limit rules' own code is on the original.
-  // Duck-typed: under vitest, graphql may be loaded twice (ESM and CJS), so instanceof is unreliable.
-  const original = (error as { originalError?: { extensions?: Record<string, unknown> } } | null)?.originalError;
-  if (original?.extensions?.code === ErrorCode.QUERY_TOO_COMPLEX) {
-    formatted = { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.QUERY_TOO_COMPLEX } };
-  }
-  const code = String(formatted.extensions?.code ?? '');
-  if (formatted.message.startsWith(CONTEXT_PREFIX)) formatted = { ...formatted, message: formatted.message.slice(CONTEXT_PREFIX.length) };
-  if (code === 'GRAPHQL_VALIDATION_FAILED' && BAD_VALUE.test(formatted.message)) {
-    return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT } };
-  }
-  if (PUBLIC_CODES.has(code)) return formatted;
-  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
-}
-
 const requestIdPlugin: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
@@ -84,7 +62,7 @@ export async function contextFor(services: Services, authorization: unknown): Pr
   return { requestId: randomUUID(), principal, services, loaders: createLoaders(services, principal) };
 }
 
-/** One HTTP server: GraphQL over HTTP on /graphql and a health check. */
+/** One HTTP server: GraphQL over HTTP and over graphql-ws on /graphql, and a health check. */
 export async function startServer(config: Pick<Config, 'host' | 'port' | 'isDev'>, services: Services): Promise<RunningServer> {
   const schema = await createSchema();
   const app = express();
@@ -132,6 +110,9 @@ export async function startServer(config: Pick<Config, 'host' | 'port' | 'isDev'
     res.status(err.status).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT } }] });
   });
 
+  await services.warningHub.start();
+  const ws = attachWebSocket(httpServer, schema, services, { isDev: config.isDev });
+
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -140,6 +121,9 @@ export async function startServer(config: Pick<Config, 'host' | 'port' | 'isDev'
     port,
     httpServer,
     close: async () => {
+      // Subscribers first, with a close code that says "reconnect and resume"; then HTTP.
+      await ws.close();
+      await services.warningHub.stop();
       await apollo.stop();
     },
   };

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { AdvisoryService } from './advisories/advisory.service';
 import { AuditService } from './audit/audit.service';
 import { TokenVerifier } from './auth/token-verifier';
+import { Severity } from './common/enums';
 import type { Config } from './config';
 import { IncidentService } from './incidents/incident.service';
 import { AssetRangeService } from './intel/asset-range.service';
@@ -9,8 +10,11 @@ import { IndicatorService } from './intel/indicator.service';
 import { ObservableService } from './intel/observable.service';
 import { SightingService } from './intel/sighting.service';
 import { OrganizationService } from './organizations/organization.service';
+import { PgNotifyBroker, type WarningBroker } from './warnings/broker';
+import { WarningHub } from './warnings/warning.hub';
+import { WarningService } from './warnings/warning.service';
 
-/** Every service, built once per process over one data source. Transports (GraphQL, CLI, later TAXII) call these. */
+/** Every service, built once per process over one data source. Transports (GraphQL over HTTP and websockets, the CLI) call these. */
 export interface Services {
   db: DataSource;
   tokens: TokenVerifier;
@@ -22,21 +26,33 @@ export interface Services {
   assetRanges: AssetRangeService;
   incidents: IncidentService;
   advisories: AdvisoryService;
+  warnings: WarningService;
+  /** Live delivery in this process; started by the server, idle in the CLI. */
+  warningHub: WarningHub;
 }
 
-export function createServices(db: DataSource, config: Pick<Config, 'tokenAudience' | 'tokenMaxLifetime'>): Services {
+export type ServiceConfig = Pick<Config, 'tokenAudience' | 'tokenMaxLifetime'> & Partial<Pick<Config, 'warningMinSeverity'>>;
+
+/** `broker` defaults to PostgreSQL LISTEN/NOTIFY on the same database. */
+export function createServices(db: DataSource, config: ServiceConfig, broker?: WarningBroker): Services {
+  const url = (db.options as { url?: string }).url;
+  if (!broker && !url) throw new Error('createServices needs a data source built from a URL (or an explicit broker)');
   const audit = new AuditService(db);
   const organizations = new OrganizationService(db, audit);
+  const logBroker = broker ?? new PgNotifyBroker(url!);
+  const warnings = new WarningService(db, logBroker, config.warningMinSeverity ?? Severity.HIGH);
   return {
     db,
     tokens: new TokenVerifier(db, config.tokenAudience, config.tokenMaxLifetime),
     audit,
     organizations,
     observables: new ObservableService(db),
-    indicators: new IndicatorService(db, organizations, audit),
+    indicators: new IndicatorService(db, organizations, audit, warnings),
     sightings: new SightingService(db, organizations, audit),
     assetRanges: new AssetRangeService(db, audit),
-    incidents: new IncidentService(db, organizations, audit),
-    advisories: new AdvisoryService(db, organizations, audit),
+    incidents: new IncidentService(db, organizations, audit, warnings),
+    advisories: new AdvisoryService(db, organizations, audit, warnings),
+    warnings,
+    warningHub: new WarningHub(warnings, logBroker),
   };
 }

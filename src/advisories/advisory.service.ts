@@ -1,9 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AuditService } from '../audit/audit.service';
+import type { WarningService } from '../warnings/warning.service';
 import { advisoryVisibleTo } from '../auth/policy';
 import { actorName, hasRole, type Principal } from '../auth/principal';
-import { AdvisoryStatus, ObservableType, Role, SEVERITY_ORDER, Severity } from '../common/enums';
+import { AdvisoryStatus, ObservableType, Role, SEVERITY_ORDER, Severity, WarningKind } from '../common/enums';
 import { badInput, conflict, forbidden, InputProblem, notFound } from '../common/errors';
 import { checkId } from '../common/ids';
 import type { Page } from '../common/pagination';
@@ -54,6 +55,7 @@ export class AdvisoryService {
     private readonly db: DataSource,
     private readonly orgs: OrganizationService,
     private readonly audit: AuditService,
+    private readonly warnings: WarningService,
   ) {}
 
   /** The visible advisories matching `filter`, newest first. */
@@ -253,6 +255,34 @@ export class AdvisoryService {
         return m.findOneByOrFail(AdvisoryEntity, { id: advId });
       }),
     );
+  }
+
+  /** Logs the warning for a published or withdrawn advisory, addressed to its audience resolved to organisations now. */
+  private async warn(m: EntityManager, adv: AdvisoryEntity, kind: WarningKind, reason?: string): Promise<void> {
+    let audience: string[] | null = null;
+    if (!adv.audienceEveryone) {
+      const rows: { id: string }[] = await m.query(
+        `SELECT id FROM organizations
+          WHERE id = ANY($1::uuid[]) OR lower(sector) = ANY($2::text[]) OR lower(region) = ANY($3::text[])`,
+        [adv.audienceOrgIds, adv.audienceSectors.map((x) => x.toLowerCase()), adv.audienceRegions.map((x) => x.toLowerCase())],
+      );
+      audience = rows.map((r) => r.id);
+    }
+    await this.warnings.raise(m, [
+      {
+        kind,
+        severity: adv.severity,
+        title: `${kind === WarningKind.ADVISORY_WITHDRAWN ? 'Withdrawn: ' : ''}${adv.title}`.slice(0, 300),
+        summary: reason ? `Withdrawn: ${reason}` : adv.summary.slice(0, 2000),
+        subjectType: 'Advisory',
+        subjectId: adv.id,
+        authorId: adv.authorId,
+        tlp: adv.tlp,
+        recipientOrgIds: adv.recipientOrgIds,
+        recipientGroupIds: adv.recipientGroupIds,
+        audienceOrgIds: audience,
+      },
+    ]);
   }
 }
 

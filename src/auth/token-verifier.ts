@@ -128,6 +128,23 @@ export class TokenVerifier {
     };
   }
 
+  /**
+   * Of the (organisation, kid) pairs behind open connections, those whose
+   * organisation is still active and whose key is still active: long-lived
+   * sockets are re-checked with this, so revocation reaches them too.
+   */
+  async stillValid(pairs: { orgId: string; kid: string }[]): Promise<Set<string>> {
+    if (!pairs.length) return new Set();
+    const rows: { org_id: string; kid: string }[] = await this.db.query(
+      `SELECT o.id AS org_id, k.kid
+         FROM unnest($1::uuid[], $2::text[]) AS p(org_id, kid)
+         JOIN organizations o ON o.id = p.org_id AND o.status = 'ACTIVE'
+         JOIN signing_keys k ON k.organization_id = o.id AND k.kid = p.kid AND k.status = 'ACTIVE'`,
+      [pairs.map((x) => x.orgId), pairs.map((x) => x.kid)],
+    );
+    return new Set(rows.map((r) => `${r.org_id}/${r.kid}`));
+  }
+
   private async importKey(rowId: string, jwk: JWK, alg: string): Promise<ImportedKey> {
     const cacheKey = `${rowId}:${createHash('sha256').update(JSON.stringify(jwk)).digest('hex')}`;
     let key = this.keyCache.get(cacheKey);

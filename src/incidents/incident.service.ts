@@ -1,8 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditService } from '../audit/audit.service';
+import type { WarningService } from '../warnings/warning.service';
 import { mayKnowRecipients, visibleTo } from '../auth/policy';
 import { actorName, hasRole, type Principal } from '../auth/principal';
-import { IncidentStatus, Role, SEVERITY_ORDER, Severity, Tlp, type IncidentCategory } from '../common/enums';
+import { IncidentStatus, Role, SEVERITY_ORDER, Severity, Tlp, WarningKind, type IncidentCategory } from '../common/enums';
 import { badInput, forbidden, InputProblem, notFound } from '../common/errors';
 import { checkId } from '../common/ids';
 import type { Page } from '../common/pagination';
@@ -55,6 +56,7 @@ export class IncidentService {
     private readonly db: DataSource,
     private readonly orgs: OrganizationService,
     private readonly audit: AuditService,
+    private readonly warnings: WarningService,
   ) {}
 
   /** Stores the incident, its observables and the first timeline entry together, or nothing. */
@@ -184,6 +186,24 @@ export class IncidentService {
             },
             m,
           );
+          if (set.status || change.note) {
+            const what = [set.status ? `${inc.status} → ${set.status}` : null, change.note ? 'new note' : null].filter(Boolean).join(', ');
+            await this.warnings.raise(m, [
+              {
+                kind: WarningKind.INCIDENT_UPDATED,
+                severity: inc.severity,
+                title: `Incident updated: ${inc.title}`.slice(0, 300),
+                summary: what,
+                subjectType: 'Incident',
+                subjectId: iid,
+                authorId: inc.authorId,
+                tlp: inc.tlp,
+                recipientOrgIds: inc.recipientOrgIds,
+                recipientGroupIds: inc.recipientGroupIds,
+                audienceOrgIds: null,
+              },
+            ]);
+          }
         }
         return m.findOneByOrFail(IncidentEntity, { id: iid });
       }),

@@ -10,6 +10,7 @@ import type { Page } from '../common/pagination';
 import { checked, intRange, optionalText, text, textList } from '../common/validate';
 import { keysetPage } from '../db/paging';
 import { OrganizationService } from '../organizations/organization.service';
+import type { WarningService } from '../warnings/warning.service';
 import { IndicatorEntity } from './indicator.entity';
 import type { IndicatorFilter, IndicatorInput, ItemError } from './intel.types';
 import { normalizeObservable } from './normalize';
@@ -49,6 +50,7 @@ export class IndicatorService {
     private readonly db: DataSource,
     private readonly orgs: OrganizationService,
     private readonly audit: AuditService,
+    private readonly warnings: WarningService,
   ) {}
 
   /**
@@ -122,6 +124,7 @@ export class IndicatorService {
           [JSON.stringify(payload), p.orgId, actor],
         );
         for (const w of written) if (w.inserted) createdIds.add(w.id);
+        await this.warnings.raiseForNewIndicators(m, [...createdIds]);
         const entities = await m
           .getRepository(IndicatorEntity)
           .createQueryBuilder('t')

@@ -1,0 +1,83 @@
+import { Client } from 'pg';
+import type { EntityManager } from 'typeorm';
+import { logger } from '../common/logger';
+
+/**
+ * Carries "the log has grown to seq N" between server instances. Delivery of
+ * the warnings themselves always reads the log, so a broker only needs to
+ * wake instances up; a lost signal costs latency, never a warning.
+ */
+export interface WarningBroker {
+  /** Called inside the transaction that appended up to `seq`; must take effect only if it commits. */
+  announce(m: EntityManager, seq: string): Promise<void>;
+  /** Calls `onSignal(seq)` for each announcement, and `onSignal(null)` after a reconnect: catch up, something may have been missed. */
+  listen(onSignal: (seq: string | null) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const CHANNEL = 'threatfed_warnings';
+
+/** PostgreSQL LISTEN/NOTIFY: no extra infrastructure, and NOTIFY is transactional. */
+export class PgNotifyBroker implements WarningBroker {
+  private client: Client | undefined;
+  private closed = false;
+  private retryMs = 250;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly url: string) {}
+
+  async announce(m: EntityManager, seq: string): Promise<void> {
+    await m.query('SELECT pg_notify($1, $2)', [CHANNEL, seq]);
+  }
+
+  async listen(onSignal: (seq: string | null) => void): Promise<void> {
+    await this.connect(onSignal, false);
+  }
+
+  private async connect(onSignal: (seq: string | null) => void, reconnect: boolean): Promise<void> {
+    const client = new Client({ connectionString: this.url, application_name: 'threatfed-listener' });
+    const retry = (err?: Error) => {
+      if (this.closed || this.client !== client) return;
+      this.client = undefined;
+      logger.warn('warning listener lost its connection; reconnecting', { error: err?.message, inMs: this.retryMs });
+      client.removeAllListeners();
+      client.on('error', () => undefined);
+      void client.end().catch(() => undefined);
+      this.timer = setTimeout(() => void this.connect(onSignal, true).catch(() => undefined), this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, 5000);
+    };
+    this.client = client;
+    client.on('error', retry);
+    client.on('end', () => retry());
+    client.on('notification', (n) => onSignal(n.payload ?? null));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (err) {
+      if (!reconnect) {
+        this.client = undefined;
+        client.removeAllListeners();
+        throw err;
+      }
+      retry(err as Error);
+      return;
+    }
+    this.retryMs = 250;
+    if (reconnect) {
+      logger.info('warning listener reconnected');
+      onSignal(null);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    const c = this.client;
+    this.client = undefined;
+    if (c) {
+      c.removeAllListeners();
+      c.on('error', () => undefined);
+      await c.end().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,156 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { warningVisibleTo } from '../auth/policy';
+import type { Principal } from '../auth/principal';
+import { SEVERITY_ORDER, Severity, type Tlp, type WarningKind } from '../common/enums';
+import { badInput } from '../common/errors';
+import type { Page } from '../common/pagination';
+import { keysetPage } from '../db/paging';
+import type { WarningBroker } from './broker';
+import { WarningEntity } from './warning.entity';
+import type { WarningFilter } from './warning.types';
+
+/** Serialises warning-producing transactions so that the log's seq order is also its commit order: readers never skip a late commit. */
+const LOG_LOCK = 0x7466_7761; // "tfwa"
+const SUBJECT_TYPES = ['Advisory', 'Indicator', 'Incident'];
+
+export interface WarningDraft {
+  kind: WarningKind;
+  severity: Severity;
+  title: string;
+  summary: string | null;
+  subjectType: 'Advisory' | 'Indicator' | 'Incident';
+  subjectId: string;
+  authorId: string;
+  tlp: Tlp;
+  recipientOrgIds: string[];
+  recipientGroupIds: string[];
+  audienceOrgIds: string[] | null;
+}
+
+/** Checks a filter once; the same filter is applied in SQL (queries, replay) and in memory (live delivery). */
+export function checkFilter(filter: WarningFilter | null | undefined): WarningFilter {
+  const f = filter ?? {};
+  f.subjectTypes?.forEach((t, i) => {
+    if (!SUBJECT_TYPES.includes(t)) throw badInput(`filter.subjectTypes[${i}]`, `must be one of ${SUBJECT_TYPES.join(', ')}`);
+  });
+  return f;
+}
+
+export function matchesFilter(w: Pick<WarningEntity, 'kind' | 'severity' | 'subjectType'>, f: WarningFilter): boolean {
+  if (f.minSeverity && SEVERITY_ORDER.indexOf(w.severity) < SEVERITY_ORDER.indexOf(f.minSeverity)) return false;
+  if (f.kinds?.length && !f.kinds.includes(w.kind)) return false;
+  if (f.subjectTypes?.length && !f.subjectTypes.includes(w.subjectType)) return false;
+  return true;
+}
+
+/**
+ * The warning log: producers append inside their own transactions (so a
+ * warning exists exactly when its cause committed), readers see it through
+ * `warningVisibleTo`.
+ */
+export class WarningService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly broker: WarningBroker,
+    private readonly minSeverity: Severity,
+  ) {}
+
+  /** Appends warnings within the caller's transaction and announces them on commit. */
+  async raise(m: EntityManager, drafts: WarningDraft[]): Promise<void> {
+    if (!drafts.length) return;
+    await m.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
+    const rows = await m
+      .createQueryBuilder()
+      .insert()
+      .into(WarningEntity)
+      .values(drafts.map((d) => ({ ...d })))
+      .returning(['seq'])
+      .execute();
+    const seqs = rows.raw.map((r: { seq: string }) => BigInt(r.seq));
+    await this.broker.announce(m, seqs.reduce((a: bigint, b: bigint) => (b > a ? b : a)).toString());
+  }
+
+  /**
+   * Set-based warnings for freshly created indicators: INDICATOR_HIGH_SEVERITY
+   * at or above the configured severity, and EXPOSURE, one per organisation
+   * whose asset ranges the IP or CIDR overlaps (however many of its ranges),
+   * never for RED unless the owner is a recipient.
+   */
+  async raiseForNewIndicators(m: EntityManager, indicatorIds: string[]): Promise<void> {
+    if (!indicatorIds.length) return;
+    await m.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
+    const severe = SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(this.minSeverity));
+    const inserted: { seq: string }[] = await m.query(
+      `WITH src AS (
+         SELECT i.id, i.author_id, i.tlp, i.recipient_org_ids, i.recipient_group_ids, i.severity, i.threat_types, o.type, o.value, o.net
+           FROM indicators i JOIN observables o ON o.id = i.observable_id
+          WHERE i.id = ANY($1::uuid[])
+       ), severe AS (
+         INSERT INTO warnings (kind, severity, title, summary, subject_type, subject_id, author_id, tlp, recipient_org_ids, recipient_group_ids)
+         SELECT 'INDICATOR_HIGH_SEVERITY', s.severity, s.severity || ' ' || s.type || ' indicator: ' || left(s.value, 200),
+                nullif(array_to_string(s.threat_types, ', '), ''), 'Indicator', s.id, s.author_id, s.tlp, s.recipient_org_ids, s.recipient_group_ids
+           FROM src s WHERE s.severity = ANY($2::text[])
+         ORDER BY s.id
+         RETURNING seq
+       ), exposed AS (
+         INSERT INTO warnings (kind, severity, title, summary, subject_type, subject_id, author_id, tlp, recipient_org_ids, recipient_group_ids, audience_org_ids)
+         SELECT 'EXPOSURE', s.severity, 'Your address space appears in a ' || s.type || ' indicator: ' || s.value,
+                'Overlaps ' || string_agg(a.cidr::text, ', ' ORDER BY a.cidr), 'Indicator', s.id, s.author_id, s.tlp,
+                s.recipient_org_ids, s.recipient_group_ids, ARRAY[a.organization_id]
+           FROM src s JOIN asset_ranges a ON s.net IS NOT NULL AND s.net && a.cidr
+          WHERE a.organization_id <> s.author_id
+            AND (s.tlp <> 'RED' OR a.organization_id = ANY(s.recipient_org_ids)
+                 OR EXISTS (SELECT 1 FROM sharing_group_members gm WHERE gm.organization_id = a.organization_id AND gm.group_id = ANY(s.recipient_group_ids)))
+          GROUP BY s.id, s.author_id, s.tlp, s.recipient_org_ids, s.recipient_group_ids, s.severity, s.type, s.value, a.organization_id
+          ORDER BY s.id, a.organization_id
+         RETURNING seq
+       )
+       SELECT max(seq)::text AS seq FROM (SELECT seq FROM severe UNION ALL SELECT seq FROM exposed) x`,
+      [indicatorIds, severe],
+    );
+    if (inserted[0]?.seq) await this.broker.announce(m, inserted[0].seq);
+  }
+
+  /** The log as a connection, newest first. */
+  list(p: Principal, filter: WarningFilter | null | undefined, args: { first?: number | null; after?: string | null }): Promise<Page<WarningEntity>> {
+    const qb = this.visibleQuery(p, checkFilter(filter));
+    return keysetPage(qb, 'w', args);
+  }
+
+  /** Replay: readable warnings after `seq`, oldest first. */
+  since(p: Principal, seq: string, filter: WarningFilter, limit: number): Promise<WarningEntity[]> {
+    return this.visibleQuery(p, filter).andWhere('w.seq > :since', { since: seq }).orderBy('w.seq', 'ASC').limit(limit).getMany();
+  }
+
+  /** Which of `seqs` the principal may read: one query per organisation and batch, by the same policy as every read. */
+  async visibleAmong(p: Principal, seqs: string[]): Promise<Set<string>> {
+    const pol = warningVisibleTo(p, 'w');
+    const rows = await this.db
+      .getRepository(WarningEntity)
+      .createQueryBuilder('w')
+      .select('w.seq', 'seq')
+      .where('w.seq = ANY(CAST(:seqs AS bigint[]))', { seqs })
+      .andWhere(pol.sql, pol.params)
+      .getRawMany<{ seq: string }>();
+    return new Set(rows.map((r) => String(r.seq)));
+  }
+
+  /** System read for the delivery hub: every new entry once, whoever may read it is decided per subscriber. */
+  after(seq: string, limit: number): Promise<WarningEntity[]> {
+    return this.db.getRepository(WarningEntity).createQueryBuilder('w').where('w.seq > :seq', { seq }).orderBy('w.seq', 'ASC').limit(limit).getMany();
+  }
+
+  async maxSeq(): Promise<string> {
+    const [row] = await this.db.query('SELECT coalesce(max(seq), 0)::text AS seq FROM warnings');
+    return row.seq;
+  }
+
+  private visibleQuery(p: Principal, f: WarningFilter) {
+    const pol = warningVisibleTo(p, 'w');
+    const qb = this.db.getRepository(WarningEntity).createQueryBuilder('w').where(pol.sql, pol.params);
+    if (f.minSeverity) qb.andWhere('w.severity IN (:...wsev)', { wsev: SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(f.minSeverity)) });
+    if (f.kinds?.length) qb.andWhere('w.kind IN (:...wkinds)', { wkinds: f.kinds });
+    if (f.subjectTypes?.length) qb.andWhere('w.subject_type IN (:...wsubj)', { wsubj: f.subjectTypes });
+    return qb;
+  }
+}

@@ -1,0 +1,56 @@
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Severity, WarningKind } from '../common/enums';
+import { ConnectionType } from '../common/pagination';
+import { SharedObjectType } from '../common/shared.types';
+
+@ObjectType('Warning', { description: 'An entry of the live warning log.' })
+export class WarningType extends SharedObjectType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => WarningKind)
+  kind!: WarningKind;
+
+  @Field(() => Severity)
+  severity!: Severity;
+
+  @Field(() => String)
+  title!: string;
+
+  @Field(() => String, { nullable: true })
+  summary!: string | null;
+
+  @Field(() => String, { description: 'Advisory, Indicator or Incident.' })
+  subjectType!: string;
+
+  @Field(() => ID, { description: 'The id of the advisory, indicator or incident it is about.' })
+  subjectId!: string;
+
+  audienceOrgIds!: string[] | null;
+
+  @Field(() => Date)
+  createdAt!: Date;
+}
+
+export const WarningConnection = ConnectionType(WarningType, 'Warning');
+
+@ObjectType('WarningEvent', { description: 'One delivered warning and the cursor to resume after it.' })
+export class WarningEvent {
+  @Field(() => String, { description: 'Pass as `after` to resume right after this warning.' })
+  cursor!: string;
+
+  @Field(() => WarningType)
+  warning!: WarningType;
+}
+
+@InputType()
+export class WarningFilter {
+  @Field(() => Severity, { nullable: true, description: 'At least this severity.' })
+  minSeverity?: Severity | null;
+
+  @Field(() => [WarningKind], { nullable: true })
+  kinds?: WarningKind[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Advisory, Indicator, Incident.' })
+  subjectTypes?: string[] | null;
+}
