@@ -93,10 +93,10 @@ export function attachWebSocket(httpServer: http.Server, schema: GraphQLSchema, 
         try {
           document = parse(payload.query, { maxTokens: LIMITS.tokens });
         } catch (err) {
-          return [err instanceof GraphQLError ? err : new GraphQLError('Syntax error')];
+          return [withCode(err instanceof GraphQLError ? err : new GraphQLError('Syntax error'), 'GRAPHQL_PARSE_FAILED')];
         }
         const errors = validate(schema, document, rules);
-        if (errors.length) return errors;
+        if (errors.length) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
         state.subscriptions.add(id);
         const principal = state.principal!;
         const contextValue: Context = {
@@ -153,6 +153,12 @@ export function attachWebSocket(httpServer: http.Server, schema: GraphQLSchema, 
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** The codes Apollo gives the same failures over HTTP, unless a rule set its own (QUERY_TOO_COMPLEX). */
+function withCode(e: GraphQLError, code: string): GraphQLError {
+  if (e.extensions.code) return e;
+  return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, extensions: { ...e.extensions, code } });
 }
 
 function relabel(e: GraphQLError) {

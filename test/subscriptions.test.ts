@@ -1,8 +1,11 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Role } from '../src/common/enums';
+import { mintToken } from '../src/auth/keys';
+import { OrgKind, Role } from '../src/common/enums';
 import { startTestApp, type TestApp } from './support/app';
-import { community, type Community } from './support/fixtures';
-import { subscribe } from './support/ws';
+import { community, createOrg, type Community } from './support/fixtures';
+import { subscribe, WARNING_SUBSCRIPTION } from './support/ws';
 
 let app: TestApp;
 let c: Community;
@@ -16,23 +19,230 @@ afterAll(() => app?.close());
 
 let n = 0;
 /** Posts `count` new HIGH-severity GREEN indicators: each raises one INDICATOR_HIGH_SEVERITY warning everyone may read. */
-async function raise(count: number, token = bkav): Promise<void> {
-  const input = Array.from({ length: count }, () => ({ type: 'DOMAIN', value: `w${n++}.warn.example`, tlp: 'GREEN', severity: 'HIGH' }));
-  const res = await app.gql(token, 'mutation($i: [IndicatorInput!]!) { submitIndicators(input: $i) { created } }', { i: input });
+async function raise(count: number, target: TestApp = app, token = bkav): Promise<string[]> {
+  const values = Array.from({ length: count }, () => `w${n++}.warn.example`);
+  const input = values.map((value) => ({ type: 'DOMAIN', value, tlp: 'GREEN', severity: 'HIGH' }));
+  const res = await target.gql(token, 'mutation($i: [IndicatorInput!]!) { submitIndicators(input: $i) { created } }', { i: input });
   expect(res.body.data?.submitIndicators.created).toBe(count);
+  return values;
 }
 
-describe('subscription { warnings }', () => {
-  it('delivers a warning live, with a cursor', async () => {
+const titles = (events: { warning: { title: string } }[]) => events.map((e) => e.warning.title.replace(/^HIGH DOMAIN indicator: /, ''));
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
+/** A raw websocket speaking graphql-transport-ws, for what the client library will not do. */
+function rawSocket(url: string): { ws: WebSocket; closed: Promise<{ code: number; reason: string }>; opened: Promise<void> } {
+  const ws = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const opened = new Promise<void>((resolve) => ws.on('open', () => resolve()));
+  ws.on('error', () => undefined);
+  return { ws, closed, opened };
+}
+
+describe('delivery', () => {
+  it('delivers live warnings in order, each with a cursor', async () => {
     const sub = subscribe(app.url, await c.danang.token());
     try {
-      await new Promise((r) => setTimeout(r, 300));
-      await raise(1);
-      const [ev] = await sub.waitFor(1);
-      expect(ev.warning).toMatchObject({ kind: 'INDICATOR_HIGH_SEVERITY', severity: 'HIGH' });
-      expect(ev.cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+      await settle();
+      const values = await raise(3);
+      const events = await sub.waitFor(3);
+      expect(titles(events)).toEqual(values);
+      expect(events.every((e) => e.warning.kind === 'INDICATOR_HIGH_SEVERITY')).toBe(true);
+      expect(new Set(events.map((e) => e.cursor)).size).toBe(3);
     } finally {
       await sub.dispose();
     }
+  });
+
+  it('resumes with `after` across a disconnect: replays what was missed, then continues live', async () => {
+    const token = await c.danang.token();
+    const first = subscribe(app.url, token);
+    await settle();
+    const before = await raise(2);
+    const got = await first.waitFor(2);
+    expect(titles(got)).toEqual(before);
+    await first.dispose();
+
+    const missed = await raise(3); // while the portal is away
+    const second = subscribe(app.url, token, { after: got[1].cursor });
+    try {
+      await second.waitFor(3);
+      const live = await raise(2);
+      const events = await second.waitFor(5);
+      expect(titles(events)).toEqual([...missed, ...live]);
+    } finally {
+      await second.dispose();
+    }
+  });
+
+  it('has no gap and no duplicate at the replay/live switch while warnings keep arriving', async () => {
+    const token = await c.viettel.token();
+    const anchor = subscribe(app.url, token);
+    await settle();
+    await raise(1);
+    const [start] = await anchor.waitFor(1);
+    await anchor.dispose();
+
+    // Publish continuously from two writers while a subscriber replays from `start` and switches to live.
+    const backlog = await raise(40);
+    let stop = false;
+    const writers = [0, 1].map(async () => {
+      const out: string[] = [];
+      while (!stop) out.push(...(await raise(3)));
+      return out;
+    });
+    const resumed = subscribe(app.url, token, { after: start.cursor });
+    try {
+      await resumed.waitFor(60, 15_000);
+      stop = true;
+      const written = (await Promise.all(writers)).flat();
+      const expected = new Set([...backlog, ...written]);
+      const events = await resumed.waitFor(expected.size, 15_000);
+      await settle();
+      const got = titles(resumed.events);
+      expect(got.length).toBe(expected.size);
+      expect(new Set(got).size).toBe(got.length);
+      expect(new Set(got)).toEqual(expected);
+      // In log order: cursors strictly increase.
+      const seqs = events.map((e) => Buffer.from(e.cursor, 'base64url').toString().slice(3)).map(BigInt);
+      expect(seqs.every((s, i) => i === 0 || s > seqs[i - 1])).toBe(true);
+    } finally {
+      stop = true;
+      await resumed.dispose();
+    }
+  });
+
+  it('the warnings query shows the same log, newest first, with the same cursors', async () => {
+    const token = await c.danang.token();
+    const sub = subscribe(app.url, token);
+    try {
+      await settle();
+      await raise(2);
+      const events = await sub.waitFor(2);
+      const res = await app.gql(token, '{ warnings(first: 2) { edges { cursor node { title } } } }');
+      const edges = res.body.data?.warnings.edges;
+      expect(edges.map((e: { cursor: string }) => e.cursor)).toEqual([events[1].cursor, events[0].cursor]);
+    } finally {
+      await sub.dispose();
+    }
+  });
+});
+
+describe('authentication on the socket', () => {
+  it('closes with 4403 on a bad token, without an exception on the server', async () => {
+    const sub = subscribe(app.url, 'not-a-jwt');
+    expect(await sub.closed).toBe(4403);
+    const forged = subscribe(app.url, (await c.bkav.token()).slice(0, -4) + 'AAAA');
+    expect(await forged.closed).toBe(4403);
+  });
+
+  it('closes with 4403 when the token expires', async () => {
+    const short = await mintToken(c.danang.key, { org: 'DANANG', sub: 'portal', roles: [Role.VIEWER], audience: 'threatfed', ttl: 2 });
+    const sub = subscribe(app.url, short);
+    const t0 = Date.now();
+    expect(await sub.closed).toBe(4403);
+    expect(Date.now() - t0).toBeGreaterThan(1000);
+  });
+
+  it('closes with 4403 within seconds when the key is revoked', async () => {
+    const org = await createOrg(app, { code: 'HUE', kind: OrgKind.PROVINCE });
+    const sub = subscribe(app.url, await org.token());
+    await settle();
+    const admin = await c.vncert.token([Role.ADMIN]);
+    await app.gql(admin, 'mutation($k: String!) { revokeSigningKey(organization: "HUE", kid: $k) { status } }', { k: org.key.kid });
+    const t0 = Date.now();
+    expect(await sub.closed).toBe(4403);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it('closes with 4403 within seconds when the organisation is suspended', async () => {
+    const org = await createOrg(app, { code: 'CANTHO', kind: OrgKind.PROVINCE });
+    const sub = subscribe(app.url, await org.token());
+    await settle();
+    await app.gql(await c.vncert.token([Role.ADMIN]), 'mutation { updateOrganization(code: "CANTHO", input: { status: SUSPENDED }) { status } }');
+    const t0 = Date.now();
+    expect(await sub.closed).toBe(4403);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});
+
+describe('websocket limits', () => {
+  it('closes a connection that does not initialise within 3 s with 4408', async () => {
+    const { closed } = rawSocket(app.url);
+    const t0 = Date.now();
+    expect((await closed).code).toBe(4408);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(2900);
+  });
+
+  it('closes on a message over 64 KiB with 1009', async () => {
+    const { ws, closed, opened } = rawSocket(app.url);
+    await opened;
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${await c.danang.token()}`, pad: 'x'.repeat(70_000) } }));
+    expect((await closed).code).toBe(1009);
+  });
+
+  it('refuses a 21st subscription on one socket', async () => {
+    const token = await c.danang.token();
+    const client = createClient({ url: app.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const errors: unknown[] = [];
+    const disposers = Array.from({ length: 21 }, () =>
+      client.subscribe({ query: WARNING_SUBSCRIPTION }, { next: () => undefined, error: (e) => errors.push(e), complete: () => undefined }),
+    );
+    try {
+      for (let i = 0; i < 50 && !errors.length; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(errors).toHaveLength(1);
+      expect(JSON.stringify(errors[0])).toMatch(/at most 20 subscriptions per connection/);
+      expect(JSON.stringify(errors[0])).toMatch(/RATE_LIMITED/);
+    } finally {
+      disposers.forEach((d) => d());
+      await client.dispose();
+    }
+  });
+
+  it('applies the HTTP validation rules: depth, aliases and introspection', async () => {
+    const token = await c.danang.token();
+    const client = createClient({ url: app.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const run = (query: string) =>
+      new Promise<unknown>((resolve) => {
+        client.subscribe({ query }, { next: (v) => resolve(v), error: (e) => resolve(e), complete: () => resolve('complete') });
+      });
+    try {
+      const deep = await run(`subscription { warnings { warning { author { ${'parent { '.repeat(9)}code${' }'.repeat(9)} } } } }`);
+      expect(JSON.stringify(deep)).toMatch(/QUERY_TOO_COMPLEX/);
+      const aliases = await run(`subscription { ${Array.from({ length: 16 }, (_, i) => `a${i}: warnings { cursor }`).join(' ')} }`);
+      expect(JSON.stringify(aliases)).toMatch(/aliases exceed the limit of 15/);
+      const intro = await run('{ __schema { types { name } } }');
+      expect(JSON.stringify(intro)).toMatch(/introspection/i);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
+describe('slow consumers and shutdown', () => {
+  it('cuts off a subscriber that stops reading with 4008 instead of growing the server\'s memory', async () => {
+    const token = await c.danang.token();
+    const { ws, closed, opened } = rawSocket(app.url);
+    await opened;
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+    await new Promise<void>((resolve) => ws.once('message', () => resolve())); // connection_ack
+    ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { warnings { cursor warning { title summary } } }' } }));
+    await settle();
+    // Stop reading: the kernel buffers fill, the server's writes stall and its queue for us grows.
+    (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    let code: number | undefined;
+    void closed.then((c) => (code = c.code));
+    for (let batch = 0; batch < 12 && code === undefined; batch++) await raise(5000);
+    (ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect((await closed).code).toBe(4008);
+  }, 120_000);
+
+  it('closes subscribers with 1012 on shutdown, telling them to reconnect', async () => {
+    const other = await startTestApp();
+    const org = await createOrg(other, { code: 'VNCERT', kind: OrgKind.COORDINATOR });
+    const sub = subscribe(other.url, await org.token());
+    await settle();
+    await other.close();
+    expect(await sub.closed).toBe(1012);
   });
 });

@@ -82,7 +82,7 @@ export class WarningService {
     const severe = SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(this.minSeverity));
     const inserted: { seq: string }[] = await m.query(
       `WITH src AS (
-         SELECT i.id, i.author_id, i.tlp, i.recipient_org_ids, i.recipient_group_ids, i.severity, i.threat_types, o.type, o.value, o.net
+         SELECT i.id, i.seq, i.author_id, i.tlp, i.recipient_org_ids, i.recipient_group_ids, i.severity, i.threat_types, o.type, o.value, o.net
            FROM indicators i JOIN observables o ON o.id = i.observable_id
           WHERE i.id = ANY($1::uuid[])
        ), severe AS (
@@ -90,7 +90,7 @@ export class WarningService {
          SELECT 'INDICATOR_HIGH_SEVERITY', s.severity, s.severity || ' ' || s.type || ' indicator: ' || left(s.value, 200),
                 nullif(array_to_string(s.threat_types, ', '), ''), 'Indicator', s.id, s.author_id, s.tlp, s.recipient_org_ids, s.recipient_group_ids
            FROM src s WHERE s.severity = ANY($2::text[])
-         ORDER BY s.id
+         ORDER BY s.seq
          RETURNING seq
        ), exposed AS (
          INSERT INTO warnings (kind, severity, title, summary, subject_type, subject_id, author_id, tlp, recipient_org_ids, recipient_group_ids, audience_org_ids)
@@ -101,8 +101,8 @@ export class WarningService {
           WHERE a.organization_id <> s.author_id
             AND (s.tlp <> 'RED' OR a.organization_id = ANY(s.recipient_org_ids)
                  OR EXISTS (SELECT 1 FROM sharing_group_members gm WHERE gm.organization_id = a.organization_id AND gm.group_id = ANY(s.recipient_group_ids)))
-          GROUP BY s.id, s.author_id, s.tlp, s.recipient_org_ids, s.recipient_group_ids, s.severity, s.type, s.value, a.organization_id
-          ORDER BY s.id, a.organization_id
+          GROUP BY s.id, s.seq, s.author_id, s.tlp, s.recipient_org_ids, s.recipient_group_ids, s.severity, s.type, s.value, a.organization_id
+          ORDER BY s.seq, a.organization_id
          RETURNING seq
        )
        SELECT max(seq)::text AS seq FROM (SELECT seq FROM severe UNION ALL SELECT seq FROM exposed) x`,

@@ -35,7 +35,11 @@ export async function startTestApp(opts: { isDev?: boolean } = {}): Promise<Test
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${inject('templateDb')}"`);
   await admin.end();
-  const dbUrl = withDatabase(adminUrl, name);
+  return startAppOn(withDatabase(adminUrl, name), opts);
+}
+
+/** The app over an existing, migrated database. */
+export async function startAppOn(dbUrl: string, opts: { isDev?: boolean } = {}): Promise<TestApp> {
   const db = createDataSource(dbUrl, { poolSize: 5 });
   await db.initialize();
   const services = createServices(db, { tokenAudience: AUDIENCE, tokenMaxLifetime: MAX_LIFETIME });

@@ -32,6 +32,8 @@ export function subscribe(httpUrl: string, token: string, variables: Record<stri
     connectionParams: { authorization: `Bearer ${token}` },
     retryAttempts: 0,
     lazy: false,
+    // Close codes are asserted through `closed`; the default would print every close to stderr.
+    onNonLazyError: () => undefined,
     on: { closed: (e) => closedResolve((e as { code: number }).code) },
   });
   const events: Received[] = [];

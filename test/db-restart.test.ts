@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Role } from '../src/common/enums';
+import { createDataSource } from '../src/db/data-source';
+import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded';
+import { startAppOn, type TestApp } from './support/app';
+import { community, type Community } from './support/fixtures';
+import { subscribe } from './support/ws';
+
+/**
+ * Restarting PostgreSQL under a running server: this file has a cluster of
+ * its own, so that stopping it disturbs no other test file.
+ */
+let dir: string;
+let port: number;
+let pg: EmbeddedDatabase;
+let app: TestApp;
+let c: Community;
+let bkav: string;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threatfed-restart-'));
+  port = await freePort();
+  pg = await startEmbeddedPostgres(path.join(dir, 'pg'), port);
+  const migrate = createDataSource(pg.url, { poolSize: 1 });
+  await migrate.initialize();
+  await migrate.runMigrations();
+  await migrate.destroy();
+  app = await startAppOn(pg.url);
+  c = await community(app);
+  bkav = await c.bkav.token([Role.CONTRIBUTOR]);
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  await pg?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+let n = 0;
+async function raise(count: number): Promise<string[]> {
+  const values = Array.from({ length: count }, () => `r${n++}.restart.example`);
+  const input = values.map((value) => ({ type: 'DOMAIN', value, tlp: 'GREEN', severity: 'HIGH' }));
+  // The first request after a restart may land on a dead pooled connection: retry briefly, as a client would.
+  for (let attempt = 0; ; attempt++) {
+    const res = await app.gql(bkav, 'mutation($i: [IndicatorInput!]!) { submitIndicators(input: $i) { created } }', { i: input });
+    if (res.body.data?.submitIndicators.created === count) return values;
+    if (attempt >= 20) throw new Error(`could not raise warnings: ${JSON.stringify(res.body)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('a database restart', () => {
+  it('loses no warning: the listener reconnects and catches up from the last one it delivered', async () => {
+    const sub = subscribe(app.url, await c.danang.token());
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const before = await raise(2);
+      await sub.waitFor(2);
+
+      await pg.stop();
+      await new Promise((r) => setTimeout(r, 500));
+      pg = await startEmbeddedPostgres(path.join(dir, 'pg'), port);
+
+      // Raised as soon as the database is back, before the listener has necessarily reconnected.
+      const after = await raise(3);
+      const events = await sub.waitFor(5, 20_000);
+      expect(events.map((e) => e.warning.title.replace(/^HIGH DOMAIN indicator: /, ''))).toEqual([...before, ...after]);
+    } finally {
+      await sub.dispose();
+    }
+  }, 60_000);
+});
