@@ -10,7 +10,7 @@ import { checkId } from '../common/ids';
 import type { Page } from '../common/pagination';
 import { checked, optionalText, text, textList } from '../common/validate';
 import { keysetPage } from '../db/paging';
-import { normalizeObservable } from '../intel/normalize';
+import { checkObservableList, ensureObservables, type CheckedObservable } from '../intel/observable.writes';
 import type { ObservableEntity } from '../intel/observable.entity';
 import type { OrganizationService } from '../organizations/organization.service';
 import { AdvisoryEntity } from './advisory.entity';
@@ -29,12 +29,6 @@ interface Fields {
   cveIds?: string[];
   affectedProducts?: string[];
   recommendedActions?: string[];
-}
-
-interface CheckedObservable {
-  type: ObservableType;
-  value: string;
-  net: string | null;
 }
 
 interface CheckedAudience {
@@ -165,7 +159,9 @@ export class AdvisoryService {
         if (adv.status === AdvisoryStatus.WITHDRAWN) throw conflict(`advisory ${advId} was withdrawn and cannot be published again`);
         await m.update(AdvisoryEntity, { id: advId }, { status: AdvisoryStatus.PUBLISHED, publishedAt: () => 'now()', updatedAt: () => 'now()' });
         await this.audit.record(p, { action: 'advisory.publish', targetType: 'Advisory', targetId: advId }, m);
-        return m.findOneByOrFail(AdvisoryEntity, { id: advId });
+        const published = await m.findOneByOrFail(AdvisoryEntity, { id: advId });
+        await this.warn(m, published, WarningKind.ADVISORY_PUBLISHED);
+        return published;
       }),
     );
   }
@@ -252,7 +248,9 @@ export class AdvisoryService {
           { status: AdvisoryStatus.WITHDRAWN, withdrawnAt: () => 'now()', withdrawnReason: why, updatedAt: () => 'now()' },
         );
         await this.audit.record(p, { action: 'advisory.withdraw', targetType: 'Advisory', targetId: advId, detail: { reason: why } }, m);
-        return m.findOneByOrFail(AdvisoryEntity, { id: advId });
+        const withdrawn = await m.findOneByOrFail(AdvisoryEntity, { id: advId });
+        await this.warn(m, withdrawn, WarningKind.ADVISORY_WITHDRAWN, why);
+        return withdrawn;
       }),
     );
   }
@@ -324,15 +322,9 @@ function checkFields(input: AdvisoryInput | AdvisoryRevisionInput): Fields {
   return out;
 }
 
+/** null when not given (a revision leaves them as they are); [] clears them. */
 function checkObservables(list: AdvisoryObservableInput[] | null | undefined): CheckedObservable[] | null {
-  if (list == null) return null;
-  if (list.length > MAX_OBSERVABLES) throw new InputProblem('input.observables', `must have at most ${MAX_OBSERVABLES} items`);
-  const unique = new Map<string, CheckedObservable>();
-  list.forEach((o, i) => {
-    const norm = normalizeObservable(o.type, o.value, `input.observables[${i}].value`);
-    unique.set(`${o.type}\u0000${norm.value}`, { type: o.type, value: norm.value, net: norm.net });
-  });
-  return [...unique.values()];
+  return list == null ? null : checkObservableList(list, 'input.observables', MAX_OBSERVABLES);
 }
 
 function checkAudience(a: AdvisoryAudienceInput): CheckedAudience {
@@ -368,12 +360,7 @@ async function audienceOrgs(m: EntityManager, codes: string[]): Promise<string[]
 async function linkObservables(m: EntityManager, advisoryId: string, observables: CheckedObservable[]): Promise<void> {
   if (!observables.length) return;
   const json = JSON.stringify(observables);
-  await m.query(
-    `INSERT INTO observables (type, value, net)
-     SELECT x.type, x.value, x.net FROM jsonb_to_recordset($1::jsonb) AS x(type text, value text, net inet)
-     ON CONFLICT (type, value) DO NOTHING`,
-    [json],
-  );
+  await ensureObservables(m, observables);
   await m.query(
     `INSERT INTO advisory_observables (advisory_id, observable_id)
      SELECT $2, o.id FROM observables o

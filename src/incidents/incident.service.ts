@@ -9,7 +9,7 @@ import { checkId } from '../common/ids';
 import type { Page } from '../common/pagination';
 import { checked, optionalText, text, textList } from '../common/validate';
 import { keysetPage } from '../db/paging';
-import { normalizeObservable } from '../intel/normalize';
+import { checkObservableList, ensureObservables, type CheckedObservable } from '../intel/observable.writes';
 import type { ObservableEntity } from '../intel/observable.entity';
 import type { OrganizationService } from '../organizations/organization.service';
 import { isCoordinatorAnalyst, isReportingSide, transitionProblem } from './incident-status';
@@ -37,7 +37,7 @@ interface CheckedReport {
   occurredAt: Date | null;
   detectedAt: Date | null;
   affectedSystems: string[];
-  observables: { type: string; value: string; net: string | null }[];
+  observables: CheckedObservable[];
   tlp: Tlp;
 }
 
@@ -82,13 +82,7 @@ export class IncidentService {
       const id = String(inserted.identifiers[0].id);
       if (v.observables.length) {
         const json = JSON.stringify(v.observables);
-        await m.query(
-          `INSERT INTO observables (type, value, net)
-           SELECT x.type, x.value, x.net FROM jsonb_to_recordset($1::jsonb) AS x(type text, value text, net inet)
-           ON CONFLICT (type, value) DO NOTHING`,
-          [json],
-        );
-        // A separate statement: under READ COMMITTED it also sees observables a concurrent call just committed.
+        await ensureObservables(m, v.observables);
         await m.query(
           `INSERT INTO incident_observables (incident_id, observable_id)
            SELECT $2, o.id FROM observables o
@@ -296,13 +290,6 @@ export class IncidentService {
     if (occurredAt && occurredAt.getTime() > latest) throw new InputProblem('input.occurredAt', 'must not be in the future');
     if (detectedAt && detectedAt.getTime() > latest) throw new InputProblem('input.detectedAt', 'must not be in the future');
     if (occurredAt && detectedAt && detectedAt < occurredAt) throw new InputProblem('input.detectedAt', 'must not be before occurredAt');
-    const obs = input.observables ?? [];
-    if (obs.length > MAX_OBSERVABLES) throw new InputProblem('input.observables', `must have at most ${MAX_OBSERVABLES} items`);
-    const unique = new Map<string, CheckedReport['observables'][number]>();
-    obs.forEach((o, i) => {
-      const n = normalizeObservable(o.type, o.value, `input.observables[${i}].value`);
-      unique.set(`${o.type}\u0000${n.value}`, { type: o.type, value: n.value, net: n.net });
-    });
     return {
       title: text('input.title', input.title, { max: 200 }),
       description: optionalText('input.description', input.description, 20_000),
@@ -311,7 +298,7 @@ export class IncidentService {
       occurredAt,
       detectedAt,
       affectedSystems: textList('input.affectedSystems', input.affectedSystems, { maxItems: 100, maxLen: 200 }),
-      observables: [...unique.values()],
+      observables: checkObservableList(input.observables, 'input.observables', MAX_OBSERVABLES),
       // Not the organisation's default: agencies must be sure no other agency reads an incident they did not share.
       tlp: input.tlp ?? Tlp.AMBER_STRICT,
     };

@@ -14,6 +14,7 @@ import type { WarningService } from '../warnings/warning.service';
 import { IndicatorEntity } from './indicator.entity';
 import type { IndicatorFilter, IndicatorInput, ItemError } from './intel.types';
 import { normalizeObservable } from './normalize';
+import { ensureObservables } from './observable.writes';
 
 export interface SubmitResult {
   results: { index: number; indicator: IndicatorEntity | null; created: boolean; error: ItemError | null }[];
@@ -93,13 +94,7 @@ export class IndicatorService {
 
       if (unique.length) {
         const obs = unique.map((r) => ({ type: r.type, value: r.value, net: r.net }));
-        await m.query(
-          `INSERT INTO observables (type, value, net)
-           SELECT x.type, x.value, x.net FROM jsonb_to_recordset($1::jsonb) AS x(type text, value text, net inet)
-           ON CONFLICT (type, value) DO NOTHING`,
-          [JSON.stringify(obs)],
-        );
-        // A separate statement: under READ COMMITTED it also sees observables a concurrent call just committed.
+        await ensureObservables(m, obs);
         const ids: { id: string; type: string; value: string }[] = await m.query(
           `SELECT o.id, o.type, o.value FROM observables o
              JOIN jsonb_to_recordset($1::jsonb) AS x(type text, value text) ON o.type = x.type AND o.value = x.value`,

@@ -10,6 +10,7 @@ import { keysetPage } from '../db/paging';
 import { OrganizationService } from '../organizations/organization.service';
 import type { ItemError, SightingInput } from './intel.types';
 import { normalizeObservable } from './normalize';
+import { ensureObservables, type CheckedObservable } from './observable.writes';
 import { SightingEntity } from './sighting.entity';
 
 export interface ReportResult {
@@ -65,12 +66,7 @@ export class SightingService {
       const byIndex = new Map<number, SightingEntity>();
       if (rows.length) {
         const json = JSON.stringify(rows);
-        await m.query(
-          `INSERT INTO observables (type, value, net)
-           SELECT DISTINCT x.type, x.value, x.net FROM jsonb_to_recordset($1::jsonb) AS x(type text, value text, net inet)
-           ON CONFLICT (type, value) DO NOTHING`,
-          [json],
-        );
+        await ensureObservables(m, rows as unknown as CheckedObservable[]);
         const written: { id: string }[] = await m.query(
           `INSERT INTO sightings (observable_id, author_id, tlp, recipient_org_ids, recipient_group_ids, count, first_seen, last_seen, location, note, created_by)
            SELECT o.id, $2, x.tlp, x.recipient_org_ids, x.recipient_group_ids, x.count, x.first_seen, x.last_seen, x.location, x.note, $3

@@ -1,0 +1,42 @@
+import type { EntityManager } from 'typeorm';
+import type { ObservableType } from '../common/enums';
+import { InputProblem } from '../common/errors';
+import { normalizeObservable } from './normalize';
+
+export interface CheckedObservable {
+  type: ObservableType;
+  value: string;
+  net: string | null;
+}
+
+/**
+ * Normalises a list of `{ type, value }` given with a report or advisory;
+ * two spellings of one value become one entry. Problems name `field[i].value`.
+ */
+export function checkObservableList(list: { type: ObservableType; value: string }[] | null | undefined, field: string, max: number): CheckedObservable[] {
+  if (!list?.length) return [];
+  if (list.length > max) throw new InputProblem(field, `must have at most ${max} items`);
+  const unique = new Map<string, CheckedObservable>();
+  list.forEach((o, i) => {
+    const n = normalizeObservable(o.type, o.value, `${field}[${i}].value`);
+    unique.set(`${o.type}\u0000${n.value}`, { type: o.type, value: n.value, net: n.net });
+  });
+  return [...unique.values()];
+}
+
+/**
+ * Inserts the observables that do not exist yet, inside the caller's
+ * transaction. Callers read the ids in a later statement, which under READ
+ * COMMITTED also sees observables a concurrent call has just committed. An
+ * existing observable, hidden from the caller or not, is treated exactly like
+ * a new one: nothing here tells them apart.
+ */
+export async function ensureObservables(m: EntityManager, items: CheckedObservable[]): Promise<void> {
+  if (!items.length) return;
+  await m.query(
+    `INSERT INTO observables (type, value, net)
+     SELECT DISTINCT x.type, x.value, x.net FROM jsonb_to_recordset($1::jsonb) AS x(type text, value text, net inet)
+     ON CONFLICT (type, value) DO NOTHING`,
+    [JSON.stringify(items.map(({ type, value, net }) => ({ type, value, net })))],
+  );
+}
