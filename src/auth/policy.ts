@@ -82,25 +82,31 @@ export function advisoryVisibleTo(p: Principal, t: string): Predicate {
 /**
  * Who reads an entry of the warning log (alias `t` on `warnings`).
  * - EXPOSURE: the organisation that owns the affected range (audience_org_ids)
- *   and its ancestors, plus coordinators unless the indicator is RED. The
- *   producer applied TLP already: RED is logged only for an owner in R.
+ *   always — the producer logs a RED or AMBER_STRICT exposure only for an
+ *   owner among the recipients; the owner's ancestors and coordinators only
+ *   for CLEAR, GREEN and AMBER (coordinators also for AMBER_STRICT), since
+ *   the title names the indicator's value.
  * - every other kind: the subject's own TLP rule (`visibleTo`), narrowed to
  *   the audience when one is set (an advisory for a sector, say); the author's
  *   side and coordinators are never narrowed out.
  */
 export function warningVisibleTo(p: Principal, t: string): Predicate {
   const base = visibleTo(p, t);
+  const self = `pol_${t}_w_self`;
   const own = `pol_${t}_w_own`;
   const lineage = `pol_${t}_w_lineage`;
-  const params = { ...base.params, [own]: [p.orgId, ...p.descendants], [lineage]: p.lineage };
-  const exposure = p.isCoordinator
-    ? `(${t}.audience_org_ids && CAST(:${own} AS uuid[]) OR ${t}.tlp <> 'RED')`
-    : `${t}.audience_org_ids && CAST(:${own} AS uuid[])`;
+  const params = { ...base.params, [self]: [p.orgId], [own]: [p.orgId, ...p.descendants], [lineage]: p.lineage };
+  const shareable = `${t}.tlp IN ('CLEAR','GREEN','AMBER')`;
+  const exposure = [
+    `${t}.audience_org_ids && CAST(:${self} AS uuid[])`,
+    `(${shareable} AND ${t}.audience_org_ids && CAST(:${own} AS uuid[]))`,
+    ...(p.isCoordinator ? [`${t}.tlp <> 'RED'`] : []),
+  ].join(' OR ');
   const audience = p.isCoordinator
     ? 'TRUE'
     : `(${t}.audience_org_ids IS NULL OR ${t}.audience_org_ids && CAST(:${lineage} AS uuid[]) OR ${t}.author_id = ANY(CAST(:${own} AS uuid[])))`;
   return {
-    sql: `((${t}.kind = 'EXPOSURE' AND ${exposure}) OR (${t}.kind <> 'EXPOSURE' AND ${base.sql} AND ${audience}))`,
+    sql: `((${t}.kind = 'EXPOSURE' AND (${exposure})) OR (${t}.kind <> 'EXPOSURE' AND ${base.sql} AND ${audience}))`,
     params,
   };
 }

@@ -74,7 +74,8 @@ export class WarningService {
    * Set-based warnings for freshly created indicators: INDICATOR_HIGH_SEVERITY
    * at or above the configured severity, and EXPOSURE, one per organisation
    * whose asset ranges the IP or CIDR overlaps (however many of its ranges),
-   * never for RED unless the owner is a recipient.
+   * for CLEAR, GREEN and AMBER; for AMBER_STRICT and RED only when the owner
+   * is a recipient.
    */
   async raiseForNewIndicators(m: EntityManager, indicatorIds: string[]): Promise<void> {
     if (!indicatorIds.length) return;
@@ -99,7 +100,7 @@ export class WarningService {
                 s.recipient_org_ids, s.recipient_group_ids, ARRAY[a.organization_id]
            FROM src s JOIN asset_ranges a ON s.net IS NOT NULL AND s.net && a.cidr
           WHERE a.organization_id <> s.author_id
-            AND (s.tlp <> 'RED' OR a.organization_id = ANY(s.recipient_org_ids)
+            AND (s.tlp IN ('CLEAR','GREEN','AMBER') OR a.organization_id = ANY(s.recipient_org_ids)
                  OR EXISTS (SELECT 1 FROM sharing_group_members gm WHERE gm.organization_id = a.organization_id AND gm.group_id = ANY(s.recipient_group_ids)))
           GROUP BY s.id, s.seq, s.author_id, s.tlp, s.recipient_org_ids, s.recipient_group_ids, s.severity, s.type, s.value, a.organization_id
           ORDER BY s.seq, a.organization_id
