@@ -62,7 +62,7 @@ async function printWelcome(config: Config, url: string): Promise<void> {
       `curl -s ${url} -H 'content-type: application/json' \\`,
       `  -H 'authorization: Bearer ${token}' \\`,
       `  -d '${query}'\n`,
-      `Mint another: npm run cli -- token mint --org VNCERT --key ${keyFile} --sub you --roles ANALYST\n`,
+      `Mint another: npm run -s cli -- token mint --org VNCERT --key ${keyFile} --sub you --roles ANALYST\n`,
     );
   }
   process.stdout.write(lines.join('\n') + '\n');

@@ -76,6 +76,8 @@ export async function startServer(config: Pick<Config, 'host' | 'port' | 'isDev'
     hideSchemaDetailsFromClientErrors: !config.isDev,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    // main.ts owns the signals and stops everything in order; Apollo's own handler would race it.
+    stopOnTerminationSignals: false,
     validationRules: LIMIT_RULES,
     parseOptions: { maxTokens: LIMITS.tokens },
     formatError,

@@ -135,7 +135,9 @@ export function attachWebSocket(httpServer: http.Server, schema: GraphQLSchema, 
       .stillValid(pairs)
       .then((valid) => {
         for (const [socket, s] of open) {
-          if (!valid.has(`${s.principal!.orgId}/${s.principal!.kid}`)) socket.close(CloseCode.Forbidden, 'Token revoked');
+          const allowed = valid.get(`${s.principal!.orgId}/${s.principal!.kid}`);
+          if (!allowed) socket.close(CloseCode.Forbidden, 'Token revoked');
+          else if (!s.principal!.roles.every((r) => allowed.includes(r))) socket.close(CloseCode.Forbidden, 'Role no longer allowed');
         }
       })
       .catch((err: unknown) => logger.warn('revocation check failed', { error: (err as Error).message }));

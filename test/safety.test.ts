@@ -54,6 +54,18 @@ describe('query limits (same numbers as DESIGN.md)', () => {
     expect(code(res)).toBe('QUERY_TOO_COMPLEX');
     expect(res.body.errors?.[0].message).toMatch(/query cost \d+ exceeds the limit of 10000/);
   });
+
+  it('counts a connection without `first` at the default page size', async () => {
+    // 50 × (50 × 3 + …) > 10,000 only if the unpaged connections are counted as pages.
+    const res = await app.gql(token, '{ indicators { edges { node { observable { indicators { edges { node { id tlp confidence } } } } } } } }');
+    expect(code(res)).toBe('QUERY_TOO_COMPLEX');
+  });
+
+  it('reports a missing required argument as bad input', async () => {
+    const res = await app.gql(token, '{ indicator { id } }');
+    expect(code(res)).toBe('BAD_USER_INPUT');
+    expect(res.body.errors?.[0].message).toMatch(/argument "id" of type "ID!" is required/);
+  });
 });
 
 describe('HTTP hardening', () => {

@@ -164,6 +164,14 @@ describe('authentication on the socket', () => {
     expect(await sub.closed).toBe(4403);
     expect(Date.now() - t0).toBeLessThan(5000);
   });
+
+  it('closes with 4403 when the organisation no longer allows the token\'s role', async () => {
+    const org = await createOrg(app, { code: 'DALAT', kind: OrgKind.PROVINCE });
+    const sub = subscribe(app.url, await org.token([Role.REPORTER]));
+    await settle();
+    await app.gql(await c.vncert.token([Role.ADMIN]), 'mutation { updateOrganization(code: "DALAT", input: { allowedRoles: [VIEWER] }) { code } }');
+    expect(await sub.closed).toBe(4403);
+  });
 });
 
 describe('websocket limits', () => {

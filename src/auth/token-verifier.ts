@@ -130,19 +130,20 @@ export class TokenVerifier {
 
   /**
    * Of the (organisation, kid) pairs behind open connections, those whose
-   * organisation is still active and whose key is still active: long-lived
-   * sockets are re-checked with this, so revocation reaches them too.
+   * organisation and key are still active, with the roles the organisation
+   * now allows: long-lived sockets are re-checked with this, so revocation
+   * and narrowed roles reach them too.
    */
-  async stillValid(pairs: { orgId: string; kid: string }[]): Promise<Set<string>> {
-    if (!pairs.length) return new Set();
-    const rows: { org_id: string; kid: string }[] = await this.db.query(
-      `SELECT o.id AS org_id, k.kid
+  async stillValid(pairs: { orgId: string; kid: string }[]): Promise<Map<string, Role[]>> {
+    if (!pairs.length) return new Map();
+    const rows: { org_id: string; kid: string; allowed_roles: Role[] }[] = await this.db.query(
+      `SELECT o.id AS org_id, k.kid, o.allowed_roles
          FROM unnest($1::uuid[], $2::text[]) AS p(org_id, kid)
          JOIN organizations o ON o.id = p.org_id AND o.status = 'ACTIVE'
          JOIN signing_keys k ON k.organization_id = o.id AND k.kid = p.kid AND k.status = 'ACTIVE'`,
       [pairs.map((x) => x.orgId), pairs.map((x) => x.kid)],
     );
-    return new Set(rows.map((r) => `${r.org_id}/${r.kid}`));
+    return new Map(rows.map((r) => [`${r.org_id}/${r.kid}`, r.allowed_roles]));
   }
 
   private async importKey(rowId: string, jwk: JWK, alg: string): Promise<ImportedKey> {

@@ -100,8 +100,8 @@ const COMMANDS: Record<string, Command> = {
   Applies pending migrations to DATABASE_URL (or the embedded database).`,
     options: {},
     async run() {
-      await withServices(async () => {
-        process.stdout.write('migrations are up to date\n');
+      await withServices(async (_services, applied) => {
+        process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'migrations are up to date\n');
       });
     },
   },
@@ -117,12 +117,12 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
-async function withServices(fn: (services: ReturnType<typeof createServices>) => Promise<void>): Promise<void> {
+async function withServices(fn: (services: ReturnType<typeof createServices>, applied: string[]) => Promise<void>): Promise<void> {
   const config = loadConfig();
   logger.setLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const database = await openDatabase(config);
   try {
-    await fn(createServices(database.db, config));
+    await fn(createServices(database.db, config), database.applied);
   } finally {
     await database.close();
   }

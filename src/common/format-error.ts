@@ -2,7 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode, PUBLIC_CODES } from './errors';
 
 /** graphql-js reports bad literal values as validation errors; to a client they are bad input. */
-const BAD_VALUE = /^(Expected value of type|Value ".*" does not exist in|Enum ".*" cannot represent|Int cannot represent|Float cannot represent|String cannot represent|Boolean cannot represent|ID cannot represent|Field ".*" of required type|Argument ".*" of required type|Variable ".*" got invalid value|Variable ".*" of required type)/;
+const BAD_VALUE = /^(Expected value of type|Value ".*" does not exist in|Enum ".*" cannot represent|Int cannot represent|Float cannot represent|String cannot represent|Boolean cannot represent|ID cannot represent|Field ".*" of required type|Argument ".*" of required type|Variable ".*" got invalid value|Variable ".*" of required type|Field ".*" argument ".*" of type ".*" is required)/;
 
 /** Apollo prefixes errors thrown while building the context; the reason alone is what a client needs. */
 const CONTEXT_PREFIX = 'Context creation failed: ';

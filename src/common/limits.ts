@@ -18,7 +18,7 @@ export const LIMITS = {
   cost: 10_000,
   pageSize: 500,
   bulkItems: 5000,
-  /** Cost multiplier for a list field whose `first` is a variable or absent. */
+  /** Cost multiplier for a connection whose `first` is a variable or absent (the default page size). */
   defaultListSize: 50,
 } as const;
 
@@ -47,7 +47,7 @@ function measure(
     if (sel.kind === Kind.FIELD) {
       const child = sel.selectionSet ? measure(sel.selectionSet, frags, seen) : { depth: 0, cost: 0 };
       depth = Math.max(depth, 1 + child.depth);
-      cost += 1 + child.cost * listMultiplier(sel.arguments ?? []);
+      cost += 1 + child.cost * listMultiplier(sel.arguments ?? [], sel.selectionSet);
     } else {
       let inner: SelectionSetNode | undefined;
       if (sel.kind === Kind.INLINE_FRAGMENT) inner = sel.selectionSet;
@@ -65,9 +65,13 @@ function measure(
   return { depth, cost };
 }
 
-function listMultiplier(args: readonly { name: { value: string }; value: { kind: Kind } }[]): number {
+/** A connection (a selection with `edges`) without `first` returns the default page: count it as such. */
+function listMultiplier(args: readonly { name: { value: string }; value: { kind: Kind } }[], set?: SelectionSetNode): number {
   const first = args.find((a) => a.name.value === 'first');
-  if (!first) return 1;
+  if (!first) {
+    const isConnection = set?.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'edges');
+    return isConnection ? LIMITS.defaultListSize : 1;
+  }
   if (first.value.kind === Kind.INT) {
     const n = Number((first.value as unknown as { value: string }).value);
     return Math.max(1, Math.min(n, LIMITS.pageSize));

@@ -9,6 +9,8 @@ import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from './embedd
 export interface Database {
   db: DataSource;
   embedded?: EmbeddedDatabase;
+  /** Names of the migrations this call applied. */
+  applied: string[];
   close(): Promise<void>;
 }
 
@@ -23,11 +25,12 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
     url = embedded.url;
   }
   const db = createDataSource(url);
+  let applied: string[] = [];
   try {
     await db.initialize();
     if (opts.migrate !== false) {
-      const applied = await db.runMigrations({ transaction: 'each' });
-      if (applied.length) logger.info('migrations applied', { migrations: applied.map((m) => m.name) });
+      applied = (await db.runMigrations({ transaction: 'each' })).map((m) => m.name);
+      if (applied.length) logger.info('migrations applied', { migrations: applied });
     }
   } catch (err) {
     await embedded?.stop();
@@ -36,6 +39,7 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
   return {
     db,
     embedded,
+    applied,
     close: async () => {
       if (db.isInitialized) await db.destroy();
       await embedded?.stop();

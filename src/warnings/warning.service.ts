@@ -95,7 +95,7 @@ export class WarningService {
          RETURNING seq
        ), exposed AS (
          INSERT INTO warnings (kind, severity, title, summary, subject_type, subject_id, author_id, tlp, recipient_org_ids, recipient_group_ids, audience_org_ids)
-         SELECT 'EXPOSURE', s.severity, 'Your address space appears in a ' || s.type || ' indicator: ' || s.value,
+         SELECT 'EXPOSURE', s.severity, 'Your address space appears in an indicator (' || s.type || '): ' || s.value,
                 'Overlaps ' || string_agg(a.cidr::text, ', ' ORDER BY a.cidr), 'Indicator', s.id, s.author_id, s.tlp,
                 s.recipient_org_ids, s.recipient_group_ids, ARRAY[a.organization_id]
            FROM src s JOIN asset_ranges a ON s.net IS NOT NULL AND s.net && a.cidr
