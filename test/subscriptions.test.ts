@@ -128,6 +128,30 @@ describe('delivery', () => {
   });
 });
 
+describe('the log', () => {
+  it('is numbered in commit order, so a reader of "after seq" never skips a late commit', async () => {
+    const draft = (title: string) => ({
+      kind: 'INDICATOR_HIGH_SEVERITY' as never, severity: 'HIGH' as never, title, summary: null, subjectType: 'Indicator' as const,
+      subjectId: c.bkav.org.id, authorId: c.bkav.org.id, tlp: 'GREEN' as never, recipientOrgIds: [], recipientGroupIds: [], audienceOrgIds: null,
+    });
+    const early = app.db.createQueryRunner();
+    const late = app.db.createQueryRunner();
+    await early.startTransaction();
+    await late.startTransaction();
+    // `early` appends first but commits last.
+    await app.services.warnings.raise(early.manager, [draft('appended first, committed last')]);
+    await app.services.warnings.raise(late.manager, [draft('appended last, committed first')]);
+    await late.commitTransaction();
+    await early.commitTransaction();
+    await early.release();
+    await late.release();
+    const rows: { title: string }[] = await app.db.query(
+      `SELECT title FROM warnings WHERE title LIKE 'appended %' ORDER BY seq`,
+    );
+    expect(rows.map((r) => r.title)).toEqual(['appended last, committed first', 'appended first, committed last']);
+  });
+});
+
 describe('authentication on the socket', () => {
   it('closes with 4403 on a bad token, without an exception on the server', async () => {
     const sub = subscribe(app.url, 'not-a-jwt');

@@ -8,7 +8,10 @@ import { logger } from '../common/logger';
  * wake instances up; a lost signal costs latency, never a warning.
  */
 export interface WarningBroker {
-  /** Called inside the transaction that appended up to `seq`; must take effect only if it commits. */
+  /**
+   * Called inside the transaction that appended warnings; must take effect only if it commits.
+   * `seq` is a hint (the final numbers are given at commit): listeners always read the log.
+   */
   announce(m: EntityManager, seq: string): Promise<void>;
   /** Calls `onSignal(seq)` for each announcement, and `onSignal(null)` after a reconnect: catch up, something may have been missed. */
   listen(onSignal: (seq: string | null) => void): Promise<void>;

@@ -9,8 +9,6 @@ import type { WarningBroker } from './broker';
 import { WarningEntity } from './warning.entity';
 import type { WarningFilter } from './warning.types';
 
-/** Serialises warning-producing transactions so that the log's seq order is also its commit order: readers never skip a late commit. */
-const LOG_LOCK = 0x7466_7761; // "tfwa"
 const SUBJECT_TYPES = ['Advisory', 'Indicator', 'Incident'];
 
 export interface WarningDraft {
@@ -46,7 +44,9 @@ export function matchesFilter(w: Pick<WarningEntity, 'kind' | 'severity' | 'subj
 /**
  * The warning log: producers append inside their own transactions (so a
  * warning exists exactly when its cause committed), readers see it through
- * `warningVisibleTo`.
+ * `warningVisibleTo`. The final `seq` is given at commit, in commit order, by
+ * a trigger (migration WarningSeqAtCommit), so a reader of "seq > last"
+ * never skips a late commit.
  */
 export class WarningService {
   constructor(
@@ -58,7 +58,6 @@ export class WarningService {
   /** Appends warnings within the caller's transaction and announces them on commit. */
   async raise(m: EntityManager, drafts: WarningDraft[]): Promise<void> {
     if (!drafts.length) return;
-    await m.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
     const rows = await m
       .createQueryBuilder()
       .insert()
@@ -79,7 +78,6 @@ export class WarningService {
    */
   async raiseForNewIndicators(m: EntityManager, indicatorIds: string[]): Promise<void> {
     if (!indicatorIds.length) return;
-    await m.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
     const severe = SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(this.minSeverity));
     const inserted: { seq: string }[] = await m.query(
       `WITH src AS (
