@@ -1,3 +1,4 @@
+import './node-env';
 import 'reflect-metadata';
 import fs from 'node:fs';
 import { mintToken } from './auth/keys';

@@ -231,6 +231,27 @@ describe('websocket limits', () => {
     }
   });
 
+  it('frees a subscription as soon as the client completes it, even while nothing matches it', async () => {
+    const client = createClient({ url: app.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${await c.danang.token()}` }, retryAttempts: 0 });
+    const errors: unknown[] = [];
+    try {
+      // 25 subscribe/complete cycles on one socket: more than the 20 allowed at once.
+      for (let i = 0; i < 25; i++) {
+        const done = client.subscribe(
+          { query: WARNING_SUBSCRIPTION, variables: { filter: { kinds: ['ADVISORY_WITHDRAWN'] } } },
+          { next: () => undefined, error: (e) => errors.push(e), complete: () => undefined },
+        );
+        await new Promise((r) => setTimeout(r, 30));
+        done();
+      }
+      await settle();
+      expect(errors).toEqual([]);
+      expect(app.services.warningHub.subscriberCount).toBe(0);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('applies the HTTP validation rules: depth, aliases and introspection', async () => {
     const token = await c.danang.token();
     const client = createClient({ url: app.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });

@@ -18,42 +18,111 @@ export interface StreamOptions {
   onOverflow: () => void;
 }
 
-/** One live subscriber: a bounded queue that the hub fills and the subscription drains. */
-class Subscriber {
-  readonly queue: WarningEntity[] = [];
+/** A log entry ready to hand out: one per warning, shared by every subscriber that may read it. */
+interface Delivery {
+  seq: bigint;
+  entity: WarningEntity;
+  event: WarningEvent;
+}
+
+function delivery(w: WarningEntity): Delivery {
+  return { seq: BigInt(w.seq), entity: w, event: { cursor: encodeCursor(w.seq), warning: w } };
+}
+
+const DONE: IteratorResult<WarningEvent> = { value: undefined, done: true };
+
+/**
+ * One subscription: a bounded queue the hub fills, drained by graphql-ws.
+ * An explicit iterator rather than an async generator, so that `return()`
+ * (the client completed or the socket closed) ends a pending wait at once
+ * and the subscriber leaves the hub immediately.
+ */
+class WarningStream implements AsyncIterableIterator<WarningEvent> {
+  private readonly queue: Delivery[] = [];
   private wake: (() => void) | undefined;
-  closed = false;
-  overflowed = false;
+  private closed = false;
+  private overflowed = false;
+  private last: bigint;
+  private replayed: Delivery[] = [];
+  private replaying: boolean;
 
   constructor(
     readonly principal: Principal,
     readonly filter: WarningFilter,
+    private readonly warnings: WarningService,
     private readonly onOverflow: () => void,
-  ) {}
+    private readonly detach: (s: WarningStream) => void,
+    afterSeq: string | undefined,
+  ) {
+    this.last = BigInt(afterSeq ?? '0');
+    this.replaying = afterSeq !== undefined;
+  }
 
-  push(w: WarningEntity): void {
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Called by the hub, in log order, with entries this subscriber may read. */
+  push(d: Delivery): void {
     if (this.closed || this.overflowed) return;
     if (this.queue.length >= MAX_PENDING) {
       this.overflowed = true;
       this.queue.length = 0;
       this.onOverflow();
     } else {
-      this.queue.push(w);
+      this.queue.push(d);
     }
     this.wakeUp();
   }
 
-  wakeUp(): void {
+  async next(): Promise<IteratorResult<WarningEvent>> {
+    // Replay first: pages of what is readable after the cursor, oldest first.
+    while (this.replaying && !this.closed) {
+      const d = this.replayed.shift();
+      if (d) {
+        this.last = d.seq;
+        return { value: d.event, done: false };
+      }
+      const page = await this.warnings.since(this.principal, this.last.toString(), this.filter, REPLAY_PAGE);
+      this.replayed = page.map(delivery);
+      if (page.length < REPLAY_PAGE && !this.replayed.length) this.replaying = false;
+    }
+    // Then live, skipping whatever the replay already delivered.
+    for (;;) {
+      if (this.closed || this.overflowed) return this.finish();
+      const d = this.queue.shift();
+      if (!d) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      if (d.seq <= this.last) continue;
+      this.last = d.seq;
+      return { value: d.event, done: false };
+    }
+  }
+
+  async return(): Promise<IteratorResult<WarningEvent>> {
+    return this.finish();
+  }
+
+  /** Ends the stream from the server's side (shutdown). */
+  close(): void {
+    this.closed = true;
+    this.wakeUp();
+  }
+
+  private finish(): IteratorResult<WarningEvent> {
+    this.closed = true;
+    this.queue.length = 0;
+    this.detach(this);
+    this.wakeUp();
+    return DONE;
+  }
+
+  private wakeUp(): void {
     const w = this.wake;
     this.wake = undefined;
     w?.();
-  }
-
-  async take(): Promise<WarningEntity | undefined> {
-    while (!this.queue.length && !this.closed && !this.overflowed) {
-      await new Promise<void>((resolve) => (this.wake = resolve));
-    }
-    return this.closed || this.overflowed ? undefined : this.queue.shift();
   }
 }
 
@@ -63,7 +132,7 @@ class Subscriber {
  * the sharing policy, and hands each subscriber what it may read, in order.
  */
 export class WarningHub {
-  private readonly subscribers = new Set<Subscriber>();
+  private readonly subscribers = new Set<WarningStream>();
   private lastSeq = '0';
   private dirty = false;
   private draining: Promise<void> | undefined;
@@ -84,10 +153,7 @@ export class WarningHub {
   async stop(): Promise<void> {
     this.started = false;
     clearTimeout(this.retry);
-    for (const s of this.subscribers) {
-      s.closed = true;
-      s.wakeUp();
-    }
+    for (const s of this.subscribers) s.close();
     this.subscribers.clear();
     await this.broker.close();
     await this.draining;
@@ -98,37 +164,14 @@ export class WarningHub {
   }
 
   /**
-   * The stream behind `subscription { warnings(filter, after) }`: registers
-   * first (so nothing committed from now on can be missed), replays what is
-   * readable after the cursor, then continues live, skipping anything the
-   * replay already delivered.
+   * The stream behind `subscription { warnings(filter, after) }`. It is
+   * registered before its replay runs, so nothing committed from then on can
+   * be missed; live entries the replay already covered are skipped.
    */
-  async *stream(p: Principal, filter: WarningFilter, opts: StreamOptions): AsyncGenerator<WarningEvent> {
-    const sub = new Subscriber(p, filter, opts.onOverflow);
-    this.subscribers.add(sub);
-    try {
-      let last = BigInt(opts.afterSeq ?? '0');
-      if (opts.afterSeq !== undefined) {
-        for (;;) {
-          const page = await this.warnings.since(p, last.toString(), filter, REPLAY_PAGE);
-          for (const w of page) {
-            last = BigInt(w.seq);
-            yield event(w);
-          }
-          if (page.length < REPLAY_PAGE || sub.closed || sub.overflowed) break;
-        }
-      }
-      for (;;) {
-        const w = await sub.take();
-        if (!w) return;
-        if (BigInt(w.seq) <= last) continue;
-        last = BigInt(w.seq);
-        yield event(w);
-      }
-    } finally {
-      sub.closed = true;
-      this.subscribers.delete(sub);
-    }
+  stream(p: Principal, filter: WarningFilter, opts: StreamOptions): AsyncIterableIterator<WarningEvent> {
+    const s = new WarningStream(p, filter, this.warnings, opts.onOverflow, (x) => this.subscribers.delete(x), opts.afterSeq);
+    this.subscribers.add(s);
+    return s;
   }
 
   /** A broker signal: drain the log; concurrent signals collapse into one more pass. */
@@ -157,26 +200,24 @@ export class WarningHub {
       const rows = await this.warnings.after(this.lastSeq, FETCH_BATCH);
       if (!rows.length) return;
       // Snapshot after the read: a subscriber that registers later replays these rows itself.
-      const byOrg = new Map<string, Subscriber[]>();
+      const byOrg = new Map<string, WarningStream[]>();
       for (const s of this.subscribers) {
         const list = byOrg.get(s.principal.orgId);
         if (list) list.push(s);
         else byOrg.set(s.principal.orgId, [s]);
       }
       const seqs = rows.map((r) => r.seq);
-      const visible = await Promise.all([...byOrg.values()].map((subs) => this.warnings.visibleAmong(subs[0].principal, seqs)));
-      [...byOrg.values()].forEach((subs, n) => {
-        for (const w of rows) {
-          if (!visible[n].has(w.seq)) continue;
-          for (const s of subs) if (matchesFilter(w, s.filter)) s.push(w);
+      const groups = [...byOrg.values()];
+      const visible = await Promise.all(groups.map((subs) => this.warnings.visibleAmong(subs[0].principal, seqs)));
+      const deliveries = rows.map(delivery);
+      groups.forEach((subs, n) => {
+        for (const d of deliveries) {
+          if (!visible[n].has(d.entity.seq)) continue;
+          for (const s of subs) if (matchesFilter(d.entity, s.filter)) s.push(d);
         }
       });
       this.lastSeq = rows[rows.length - 1].seq;
       if (rows.length < FETCH_BATCH) return;
     }
   }
-}
-
-function event(w: WarningEntity): WarningEvent {
-  return { cursor: encodeCursor(w.seq), warning: w };
 }
