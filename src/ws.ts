@@ -20,6 +20,7 @@ import { createLoaders, type Context } from './context';
 import { formatError } from './common/format-error';
 import type { Services } from './services';
 import { CloseCode } from './ws-close-codes';
+import { SharedSubscriptionResults } from './ws-shared-results';
 
 export const WS_LIMITS = {
   subscriptionsPerSocket: 20,
@@ -63,9 +64,11 @@ export function attachWebSocket(httpServer: http.Server, schema: GraphQLSchema, 
     return s;
   };
 
+  const shared = new SharedSubscriptionResults();
   const server = useServer<Record<string, unknown>, { socket: WebSocket }>(
     {
       schema,
+      subscribe: (args) => shared.subscribe(args),
       connectionInitWaitTimeout: WS_LIMITS.connectionInitWaitMs,
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;

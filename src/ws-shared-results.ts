@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { Context } from './context';
+
+/** Recent results kept for reuse; a few per warning per organisation and query. */
+const MAX_ENTRIES = 20_000;
+
+/**
+ * Subscription execution that computes each event's result once per
+ * (query, variables, organisation, roles) instead of once per subscriber.
+ * What a subscriber may see of a warning depends only on its organisation's
+ * place in the community (the sharing policy's inputs: organisation, tree,
+ * groups) and, through role checks, on its roles — never on who the subject
+ * is — so subscribers that share those share the result. With thousands of portals per organisation this turns
+ * thousands of executions per warning into a handful.
+ */
+export class SharedSubscriptionResults {
+  private readonly results = new Map<string, Promise<ExecutionResult>>();
+
+  async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    const stream = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in stream)) return stream; // errors before the stream began
+    const source = stream[Symbol.asyncIterator]() as AsyncIterableIterator<unknown>;
+    const ctx = args.contextValue as Context;
+    const p = ctx.principal;
+    // Everything a result may depend on besides the event; hashed to keep the cache's keys short.
+    const group = createHash('sha256')
+      .update(JSON.stringify([print(args.document), args.variableValues ?? null, args.operationName ?? null]))
+      .update(JSON.stringify([p.orgId, p.isCoordinator, [...p.roles].sort(), p.lineage, p.descendants, p.groupsSelf, p.groupsLineage]))
+      .digest('base64url');
+    return mapIterator(source, (event) => this.resultFor(group, event, args));
+  }
+
+  private resultFor(group: string, event: unknown, args: ExecutionArgs): Promise<ExecutionResult> {
+    const cursor = (event as { cursor?: unknown } | null)?.cursor;
+    // Events without a cursor are not warnings: never shared.
+    if (typeof cursor !== 'string') return Promise.resolve(execute({ ...args, rootValue: event }));
+    const key = `${group}\u0000${cursor}`;
+    let r = this.results.get(key);
+    if (!r) {
+      r = Promise.resolve(execute({ ...args, rootValue: event }));
+      this.results.set(key, r);
+      if (this.results.size > MAX_ENTRIES) this.results.delete(this.results.keys().next().value!);
+    }
+    return r;
+  }
+}
+
+/** Maps a source stream, forwarding return() so the source ends when the client does. */
+function mapIterator<T, U>(source: AsyncIterableIterator<T>, fn: (v: T) => Promise<U>): AsyncIterableIterator<U> {
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      const r = await source.next();
+      return r.done ? { value: undefined, done: true } : { value: await fn(r.value), done: false };
+    },
+    async return() {
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+  };
+}
