@@ -23,8 +23,8 @@ export interface SubmitResult {
   rejected: number;
 }
 
-/** A checked item, ready to be written. */
-interface Row {
+/** A checked item, ready to be written (also what test/bench/ingest.bench.ts sends raw). */
+export interface IndicatorRow {
   index: number;
   type: ObservableType;
   value: string;
@@ -65,7 +65,7 @@ export class IndicatorService {
     if (input.length === 0) throw badInput('input', 'must contain at least one item');
     if (input.length > LIMITS.bulkItems) throw badInput('input', `must contain at most ${LIMITS.bulkItems} items`);
     const errors = new Map<number, ItemError>();
-    const rows: Row[] = [];
+    const rows: IndicatorRow[] = [];
 
     return this.db.transaction(async (m) => {
       const defaultTlp = await this.orgs.defaultTlp(p, m);
@@ -86,7 +86,7 @@ export class IndicatorService {
       }
 
       // The same observable twice in one call: the last item wins, earlier ones report the same indicator.
-      const lastByKey = new Map<string, Row>();
+      const lastByKey = new Map<string, IndicatorRow>();
       for (const r of rows) lastByKey.set(`${r.type}\u0000${r.value}`, r);
       const unique = [...lastByKey.values()];
       const byIndex = new Map<number, IndicatorEntity>();
@@ -149,7 +149,7 @@ export class IndicatorService {
     });
   }
 
-  private checkItem(item: IndicatorInput, index: number, defaultTlp: Tlp, found: Map<string, { org?: string; group?: string }>): Row {
+  private checkItem(item: IndicatorInput, index: number, defaultTlp: Tlp, found: Map<string, { org?: string; group?: string }>): IndicatorRow {
     const f = (name: string) => `input[${index}].${name}`;
     const norm = normalizeObservable(item.type, item.value, f('value'));
     const validFrom = item.validFrom ?? null;

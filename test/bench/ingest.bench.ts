@@ -58,6 +58,8 @@ import { normalizeObservable } from '../../src/intel/normalize';
 import { createSchema } from '../../src/schema';
 import { contextFor, startServer, type RunningServer } from '../../src/server';
 import { createServices, type Services } from '../../src/services';
+import type { IndicatorRow } from '../../src/intel/indicator.service';
+import { cleanUp } from './cleanup';
 
 logger.setLevel((process.env.BENCH_LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error' | 'silent') ?? 'silent');
 
@@ -91,22 +93,8 @@ interface Item {
   tags: string[];
 }
 
-/** One row as IndicatorService.checkItem would produce it. */
-interface SqlRow {
-  type: ObservableType;
-  value: string;
-  net: string | null;
-  tlp: Tlp;
-  recipient_org_ids: string[];
-  recipient_group_ids: string[];
-  confidence: number;
-  severity: Severity;
-  threat_types: ThreatType[];
-  tags: string[];
-  valid_from: string | null;
-  valid_until: string | null;
-  description: string | null;
-}
+/** One row as IndicatorService.checkItem would produce it, without the item index. */
+type SqlRow = Omit<IndicatorRow, 'index'>;
 
 const now = () => process.hrtime.bigint();
 const msSince = (t0: bigint) => Number(now() - t0) / 1e6;
@@ -440,7 +428,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  const steps: [string, () => Promise<unknown> | unknown][] = [
+  await cleanUp([
     ['agent', () => agent.destroy()],
     ['server', () => env.server?.close()],
     ['raw client', () => env.raw?.end()],
@@ -449,14 +437,7 @@ afterAll(async () => {
     ['admin client', () => env.admin?.end()],
     ['embedded postgres', () => env.embedded?.stop()],
     ['temp dir', () => env.tmp && fs.rmSync(env.tmp, { recursive: true, force: true })],
-  ];
-  for (const [name, step] of steps) {
-    try {
-      await step();
-    } catch (err) {
-      console.error(`bench cleanup: ${name} failed: ${(err as Error).message}`);
-    }
-  }
+  ]);
 }, 120_000);
 
 type Samples = Record<string, number[]>;

@@ -89,6 +89,7 @@ import { WarningHub } from '../../src/warnings/warning.hub';
 import type { WarningService } from '../../src/warnings/warning.service';
 import { floorSchema, publishLocally } from './warnings-floor-schema';
 import type { PublisherJob, PublisherResult, PublishRecord } from './warnings-publisher';
+import { cleanUp } from './cleanup';
 
 logger.setLevel('silent');
 
@@ -1024,21 +1025,14 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  const steps: [string, () => Promise<unknown> | unknown][] = [
+  await cleanUp([
     ['server processes', () => Promise.all([...children].map((c) => (c.kill('SIGKILL'), undefined)))],
     ['data source', () => env.db?.isInitialized && env.db.destroy()],
     ['drop database', () => env.admin?.query(`DROP DATABASE IF EXISTS "${env.dbName}" WITH (FORCE)`)],
     ['admin client', () => env.admin?.end()],
     ['embedded postgres', () => env.embedded?.stop()],
     ['temp dir', () => env.tmp && fs.rmSync(env.tmp, { recursive: true, force: true })],
-  ];
-  for (const [name, step] of steps) {
-    try {
-      await step();
-    } catch (err) {
-      console.error(`bench cleanup: ${name} failed: ${(err as Error).message}`);
-    }
-  }
+  ]);
 }, 120_000);
 
 describe('live warnings fan-out', () => {
