@@ -23,6 +23,24 @@ export interface SubmitResult {
   rejected: number;
 }
 
+/** Ids of the observables named in $1 (a JSON array of {type, value}). Exported for test/bench/ingest.bench.ts's raw-SQL baseline. */
+export const OBSERVABLE_IDS_SQL = `SELECT o.id, o.type, o.value FROM observables o
+  JOIN jsonb_to_recordset($1::jsonb) AS x(type text, value text) ON o.type = x.type AND o.value = x.value`;
+
+/** Upserts the caller's indicators: $1 rows as JSON, $2 author id, $3 actor. Exported for the ingest benchmark's baseline. */
+export const UPSERT_INDICATORS_SQL = `INSERT INTO indicators (observable_id, author_id, tlp, recipient_org_ids, recipient_group_ids, confidence, severity,
+                         threat_types, tags, valid_from, valid_until, description, created_by, updated_by)
+ SELECT x.observable_id, $2, x.tlp, x.recipient_org_ids, x.recipient_group_ids, x.confidence, x.severity,
+        x.threat_types, x.tags, coalesce(x.valid_from, now()), x.valid_until, x.description, $3, $3
+   FROM jsonb_to_recordset($1::jsonb) AS x(observable_id uuid, tlp text, recipient_org_ids uuid[], recipient_group_ids uuid[],
+        confidence int, severity text, threat_types text[], tags text[], valid_from timestamptz, valid_until timestamptz, description text)
+ ON CONFLICT (observable_id, author_id) DO UPDATE SET
+   tlp = EXCLUDED.tlp, recipient_org_ids = EXCLUDED.recipient_org_ids, recipient_group_ids = EXCLUDED.recipient_group_ids,
+   confidence = EXCLUDED.confidence, severity = EXCLUDED.severity, threat_types = EXCLUDED.threat_types, tags = EXCLUDED.tags,
+   valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until, description = EXCLUDED.description,
+   revoked = false, revoked_reason = NULL, last_reported = now(), updated_by = EXCLUDED.updated_by
+ RETURNING id, observable_id, (xmax = 0) AS inserted`;
+
 /** A checked item, ready to be written (also what test/bench/ingest.bench.ts sends raw). */
 export interface IndicatorRow {
   index: number;
@@ -96,26 +114,14 @@ export class IndicatorService {
         const obs = unique.map((r) => ({ type: r.type, value: r.value, net: r.net }));
         await ensureObservables(m, obs);
         const ids: { id: string; type: string; value: string }[] = await m.query(
-          `SELECT o.id, o.type, o.value FROM observables o
-             JOIN jsonb_to_recordset($1::jsonb) AS x(type text, value text) ON o.type = x.type AND o.value = x.value`,
+          OBSERVABLE_IDS_SQL,
           [JSON.stringify(obs)],
         );
         const obsId = new Map(ids.map((r) => [`${r.type}\u0000${r.value}`, r.id]));
         const payload = unique.map((r) => ({ ...r, observable_id: obsId.get(`${r.type}\u0000${r.value}`) }));
         const actor = actorName(p);
         const written: { id: string; observable_id: string; inserted: boolean }[] = await m.query(
-          `INSERT INTO indicators (observable_id, author_id, tlp, recipient_org_ids, recipient_group_ids, confidence, severity,
-                                   threat_types, tags, valid_from, valid_until, description, created_by, updated_by)
-           SELECT x.observable_id, $2, x.tlp, x.recipient_org_ids, x.recipient_group_ids, x.confidence, x.severity,
-                  x.threat_types, x.tags, coalesce(x.valid_from, now()), x.valid_until, x.description, $3, $3
-             FROM jsonb_to_recordset($1::jsonb) AS x(observable_id uuid, tlp text, recipient_org_ids uuid[], recipient_group_ids uuid[],
-                  confidence int, severity text, threat_types text[], tags text[], valid_from timestamptz, valid_until timestamptz, description text)
-           ON CONFLICT (observable_id, author_id) DO UPDATE SET
-             tlp = EXCLUDED.tlp, recipient_org_ids = EXCLUDED.recipient_org_ids, recipient_group_ids = EXCLUDED.recipient_group_ids,
-             confidence = EXCLUDED.confidence, severity = EXCLUDED.severity, threat_types = EXCLUDED.threat_types, tags = EXCLUDED.tags,
-             valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until, description = EXCLUDED.description,
-             revoked = false, revoked_reason = NULL, last_reported = now(), updated_by = EXCLUDED.updated_by
-           RETURNING id, observable_id, (xmax = 0) AS inserted`,
+          UPSERT_INDICATORS_SQL,
           [JSON.stringify(payload), p.orgId, actor],
         );
         for (const w of written) if (w.inserted) createdIds.add(w.id);

@@ -3,6 +3,11 @@ import type { ObservableType } from '../common/enums';
 import { InputProblem } from '../common/errors';
 import { normalizeObservable } from './normalize';
 
+/** $1: a JSON array of {type, value, net}. Exported for test/bench/ingest.bench.ts's raw-SQL baseline. */
+export const ENSURE_OBSERVABLES_SQL = `INSERT INTO observables (type, value, net)
+  SELECT DISTINCT x.type, x.value, x.net FROM jsonb_to_recordset($1::jsonb) AS x(type text, value text, net inet)
+  ON CONFLICT (type, value) DO NOTHING`;
+
 export interface CheckedObservable {
   type: ObservableType;
   value: string;
@@ -34,9 +39,7 @@ export function checkObservableList(list: { type: ObservableType; value: string 
 export async function ensureObservables(m: EntityManager, items: CheckedObservable[]): Promise<void> {
   if (!items.length) return;
   await m.query(
-    `INSERT INTO observables (type, value, net)
-     SELECT DISTINCT x.type, x.value, x.net FROM jsonb_to_recordset($1::jsonb) AS x(type text, value text, net inet)
-     ON CONFLICT (type, value) DO NOTHING`,
+    ENSURE_OBSERVABLES_SQL,
     [JSON.stringify(items.map(({ type, value, net }) => ({ type, value, net })))],
   );
 }

@@ -50,16 +50,17 @@ import { actorName, type Principal } from '../../src/auth/principal';
 import { ObservableType, OrgKind, Role, Severity, ThreatType, Tlp } from '../../src/common/enums';
 import { LIMIT_RULES } from '../../src/common/limits';
 import { logger } from '../../src/common/logger';
-import { createDataSource } from '../../src/db/data-source';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded';
+import type { EmbeddedDatabase } from '../../src/db/embedded';
 import { IndicatorEntity } from '../../src/intel/indicator.entity';
 import type { IndicatorInput } from '../../src/intel/intel.types';
 import { normalizeObservable } from '../../src/intel/normalize';
 import { createSchema } from '../../src/schema';
 import { contextFor, startServer, type RunningServer } from '../../src/server';
 import { createServices, type Services } from '../../src/services';
-import type { IndicatorRow } from '../../src/intel/indicator.service';
+import { OBSERVABLE_IDS_SQL, UPSERT_INDICATORS_SQL, type IndicatorRow } from '../../src/intel/indicator.service';
+import { ENSURE_OBSERVABLES_SQL } from '../../src/intel/observable.writes';
 import { cleanUp } from './cleanup';
+import { openBenchDatabase } from './database';
 
 logger.setLevel((process.env.BENCH_LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error' | 'silent') ?? 'silent');
 
@@ -149,25 +150,7 @@ function toRows(items: Item[]): SqlRow[] {
 
 const bodyOf = (query: string, items: Item[]) => JSON.stringify({ query, variables: { input: items } });
 
-// ---------------------------------------------------------------- raw SQL (copied from IndicatorService.submit)
-
-const SQL_OBSERVABLES = `INSERT INTO observables (type, value, net)
-  SELECT x.type, x.value, x.net FROM jsonb_to_recordset($1::jsonb) AS x(type text, value text, net inet)
-  ON CONFLICT (type, value) DO NOTHING`;
-const SQL_OBSERVABLE_IDS = `SELECT o.id, o.type, o.value FROM observables o
-  JOIN jsonb_to_recordset($1::jsonb) AS x(type text, value text) ON o.type = x.type AND o.value = x.value`;
-const SQL_INDICATORS = `INSERT INTO indicators (observable_id, author_id, tlp, recipient_org_ids, recipient_group_ids, confidence, severity,
-                         threat_types, tags, valid_from, valid_until, description, created_by, updated_by)
-  SELECT x.observable_id, $2, x.tlp, x.recipient_org_ids, x.recipient_group_ids, x.confidence, x.severity,
-         x.threat_types, x.tags, coalesce(x.valid_from, now()), x.valid_until, x.description, $3, $3
-    FROM jsonb_to_recordset($1::jsonb) AS x(observable_id uuid, tlp text, recipient_org_ids uuid[], recipient_group_ids uuid[],
-         confidence int, severity text, threat_types text[], tags text[], valid_from timestamptz, valid_until timestamptz, description text)
-  ON CONFLICT (observable_id, author_id) DO UPDATE SET
-    tlp = EXCLUDED.tlp, recipient_org_ids = EXCLUDED.recipient_org_ids, recipient_group_ids = EXCLUDED.recipient_group_ids,
-    confidence = EXCLUDED.confidence, severity = EXCLUDED.severity, threat_types = EXCLUDED.threat_types, tags = EXCLUDED.tags,
-    valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until, description = EXCLUDED.description,
-    revoked = false, revoked_reason = NULL, last_reported = now(), updated_by = EXCLUDED.updated_by
-  RETURNING id, observable_id, (xmax = 0) AS inserted`;
+// ---------------------------------------------------------------- raw SQL (the service's own statements)
 
 /** The service's write statements in one transaction, nothing else. Returns the rows written. */
 async function rawSqlIngest(
@@ -181,15 +164,15 @@ async function rawSqlIngest(
   try {
     let t = now();
     const obs = JSON.stringify(rows.map((r) => ({ type: r.type, value: r.value, net: r.net })));
-    await c.query(SQL_OBSERVABLES, [obs]);
+    await c.query(ENSURE_OBSERVABLES_SQL, [obs]);
     part('observables', msSince(t));
     t = now();
-    const ids = await c.query<{ id: string; type: string; value: string }>(SQL_OBSERVABLE_IDS, [obs]);
+    const ids = await c.query<{ id: string; type: string; value: string }>(OBSERVABLE_IDS_SQL, [obs]);
     part('ids', msSince(t));
     t = now();
     const obsId = new Map(ids.rows.map((r) => [`${r.type}\u0000${r.value}`, r.id]));
     const payload = rows.map((r) => ({ ...r, observable_id: obsId.get(`${r.type}\u0000${r.value}`) }));
-    const written = await c.query<{ id: string; inserted: boolean }>(SQL_INDICATORS, [JSON.stringify(payload), authorId, actor]);
+    const written = await c.query<{ id: string; inserted: boolean }>(UPSERT_INDICATORS_SQL, [JSON.stringify(payload), authorId, actor]);
     part('indicators', msSince(t));
     t = now();
     await c.query('COMMIT');
@@ -232,12 +215,12 @@ async function explainIngest(c: Client, rows: SqlRow[], authorId: string, actor:
   await c.query('BEGIN');
   try {
     const obs = JSON.stringify(rows.map((r) => ({ type: r.type, value: r.value, net: r.net })));
-    await explain('INSERT observables', SQL_OBSERVABLES, [obs]);
-    await explain('SELECT observable ids', SQL_OBSERVABLE_IDS, [obs]);
-    const ids = await c.query<{ id: string; type: string; value: string }>(SQL_OBSERVABLE_IDS, [obs]);
+    await explain('INSERT observables', ENSURE_OBSERVABLES_SQL, [obs]);
+    await explain('SELECT observable ids', OBSERVABLE_IDS_SQL, [obs]);
+    const ids = await c.query<{ id: string; type: string; value: string }>(OBSERVABLE_IDS_SQL, [obs]);
     const obsId = new Map(ids.rows.map((r) => [`${r.type}\u0000${r.value}`, r.id]));
     const payload = rows.map((r) => ({ ...r, observable_id: obsId.get(`${r.type}\u0000${r.value}`) }));
-    await explain('INSERT indicators ... ON CONFLICT', SQL_INDICATORS, [JSON.stringify(payload), authorId, actor]);
+    await explain('INSERT indicators ... ON CONFLICT', UPSERT_INDICATORS_SQL, [JSON.stringify(payload), authorId, actor]);
   } finally {
     await c.query('ROLLBACK');
   }
@@ -384,28 +367,15 @@ interface Env {
 
 const env: Env = { dbName: `tf_bench_${RUN}`, dbUrl: '', token: '', authorId: '', actor: '', pgVersion: '', setupMs: 0 };
 
-function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
-
 beforeAll(async () => {
   const t0 = now();
-  let adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    env.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'threatfed-bench-ingest-'));
-    env.embedded = await startEmbeddedPostgres(path.join(env.tmp, 'pg'));
-    adminUrl = env.embedded.url;
-  }
-  env.admin = new Client({ connectionString: adminUrl });
-  await env.admin.connect();
-  await env.admin.query(`CREATE DATABASE "${env.dbName}"`);
-  env.dbUrl = withDatabase(adminUrl, env.dbName);
-  env.db = createDataSource(env.dbUrl, { poolSize: 5, applicationName: 'threatfed-bench' });
-  await env.db.initialize();
-  await env.db.runMigrations({ transaction: 'each' });
-  env.services = createServices(env.db, { tokenAudience: AUDIENCE, tokenMaxLifetime: 3600 });
+  const bench = await openBenchDatabase(
+    () => path.join((env.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'threatfed-bench-ingest-'))), 'pg'),
+    env.dbName,
+    5,
+  );
+  Object.assign(env, { embedded: bench.embedded, admin: bench.admin, dbUrl: bench.dbUrl, db: bench.db });
+  env.services = createServices(bench.db, { tokenAudience: AUDIENCE, tokenMaxLifetime: 3600 });
   env.server = await startServer({ host: '127.0.0.1', port: 0, isDev: false }, env.services);
 
   // A vendor organisation with its own key, registered the way `init`/seed and the test fixtures do it.

@@ -79,8 +79,7 @@ import { ObservableType, OrgKind, Role, Severity, Tlp } from '../../src/common/e
 import { logger } from '../../src/common/logger';
 import { encodeCursor } from '../../src/common/pagination';
 import { createLoaders, type Context } from '../../src/context';
-import { createDataSource } from '../../src/db/data-source';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded';
+import type { EmbeddedDatabase } from '../../src/db/embedded';
 import { createSchema } from '../../src/schema';
 import { createServices, type Services } from '../../src/services';
 import type { WarningBroker } from '../../src/warnings/broker';
@@ -90,6 +89,7 @@ import type { WarningService } from '../../src/warnings/warning.service';
 import { floorSchema, publishLocally } from './warnings-floor-schema';
 import type { PublisherJob, PublisherResult, PublishRecord } from './warnings-publisher';
 import { cleanUp } from './cleanup';
+import { openBenchDatabase } from './database';
 
 logger.setLevel('silent');
 
@@ -957,12 +957,6 @@ async function timeFanOut(services: Services, principals: Principal[], row: Warn
 
 // ---------------------------------------------------------------- the run
 
-function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
-
 beforeAll(async () => {
   const t0 = performance.now();
   if (!fs.existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first (npm run bench:warnings does)`);
@@ -983,21 +977,10 @@ beforeAll(async () => {
   env.floorJs = path.join(env.tmp, 'warnings-floor.js');
   env.publisherJs = path.join(env.tmp, 'warnings-publisher.js');
 
-  let adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    env.pgDir = path.join(env.tmp, 'pg');
-    env.embedded = await startEmbeddedPostgres(env.pgDir);
-    adminUrl = env.embedded.url;
-  }
-  env.admin = new Client({ connectionString: adminUrl });
-  await env.admin.connect();
-  await env.admin.query(`CREATE DATABASE "${env.dbName}"`);
-  env.dbUrl = withDatabase(adminUrl, env.dbName);
-  env.db = createDataSource(env.dbUrl, { poolSize: 10, applicationName: 'threatfed-bench' });
-  await env.db.initialize();
-  await env.db.runMigrations({ transaction: 'each' });
-  env.services = createServices(env.db, { tokenAudience: AUDIENCE, tokenMaxLifetime: 3600 });
-  env.pgVersion = (await env.admin.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
+  const bench = await openBenchDatabase(() => path.join(env.tmp!, 'pg'), env.dbName, 10);
+  Object.assign(env, { embedded: bench.embedded, pgDir: bench.pgDir, admin: bench.admin, dbUrl: bench.dbUrl, db: bench.db });
+  env.services = createServices(bench.db, { tokenAudience: AUDIENCE, tokenMaxLifetime: 3600 });
+  env.pgVersion = (await bench.admin.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
 
   for (const o of ORGS) {
     const { privateJwk, publicJwk } = await generateSigningKey(o.code);

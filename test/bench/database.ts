@@ -1,0 +1,38 @@
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../../src/db/data-source';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded';
+import { withDatabase } from '../support/global-setup';
+
+export interface BenchDatabase {
+  /** Set when no DATABASE_URL was given and the benchmark started its own cluster. */
+  embedded?: EmbeddedDatabase;
+  pgDir?: string;
+  admin: Client;
+  dbUrl: string;
+  db: DataSource;
+}
+
+/**
+ * A fresh, migrated scratch database: on DATABASE_URL's server when set,
+ * else on an embedded PostgreSQL started in `pgDir()`. The caller drops it
+ * (through `admin`) and stops `embedded` when done.
+ */
+export async function openBenchDatabase(pgDir: () => string, dbName: string, poolSize: number): Promise<BenchDatabase> {
+  let adminUrl = process.env.DATABASE_URL;
+  let embedded: EmbeddedDatabase | undefined;
+  let dir: string | undefined;
+  if (!adminUrl) {
+    dir = pgDir();
+    embedded = await startEmbeddedPostgres(dir);
+    adminUrl = embedded.url;
+  }
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const dbUrl = withDatabase(adminUrl, dbName);
+  const db = createDataSource(dbUrl, { poolSize, applicationName: 'threatfed-bench' });
+  await db.initialize();
+  await db.runMigrations({ transaction: 'each' });
+  return { embedded, pgDir: dir, admin, dbUrl, db };
+}
