@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { SEVERITY_ORDER, Severity } from './common/enums';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+import type { LogLevel } from './common/logger';
+export type { LogLevel };
 
 export interface Config {
   /** Unset means: start an embedded PostgreSQL under DATA_DIR. */

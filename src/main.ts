@@ -7,9 +7,9 @@ import { seedDemo } from './cli/seed';
 import { Role } from './common/enums';
 import { logger } from './common/logger';
 import { ConfigError, loadConfig, type Config } from './config';
-import { openDatabase } from './db/database';
-import { startServer } from './server';
-import { createServices } from './services';
+import { openDatabase } from './api/database';
+import { startServer } from './api/server';
+import { createServices } from './api/services';
 
 async function main(): Promise<void> {
   let config: Config;

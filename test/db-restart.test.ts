@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/common/enums';
-import { createDataSource } from '../src/db/data-source';
+import { createDataSource } from '../src/api/data-source';
 import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded';
 import { startAppOn, type TestApp } from './support/app';
 import { community, type Community } from './support/fixtures';
-import { subscribe } from './support/ws';
+import { raiseWarnings, subscribe } from './support/ws';
 
 /**
  * Restarting PostgreSQL under a running server: this file has a cluster of
@@ -39,18 +39,8 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-let n = 0;
-async function raise(count: number): Promise<string[]> {
-  const values = Array.from({ length: count }, () => `r${n++}.restart.example`);
-  const input = values.map((value) => ({ type: 'DOMAIN', value, tlp: 'GREEN', severity: 'HIGH' }));
-  // The first request after a restart may land on a dead pooled connection: retry briefly, as a client would.
-  for (let attempt = 0; ; attempt++) {
-    const res = await app.gql(bkav, 'mutation($i: [IndicatorInput!]!) { submitIndicators(input: $i) { created } }', { i: input });
-    if (res.body.data?.submitIndicators.created === count) return values;
-    if (attempt >= 20) throw new Error(`could not raise warnings: ${JSON.stringify(res.body)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+// The first request after a restart may land on a dead pooled connection: retry briefly, as a client would.
+const raise = (count: number) => raiseWarnings(app.url, bkav, count, { retries: 20 });
 
 describe('a database restart', () => {
   it('loses no warning: the listener reconnects and catches up from the last one it delivered', async () => {

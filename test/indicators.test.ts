@@ -134,7 +134,7 @@ describe('submitIndicators', () => {
       `SELECT i.created_by, i.updated_by FROM indicators i JOIN observables o ON o.id = i.observable_id WHERE o.value = 'provenance.example'`,
     );
     expect(row).toEqual({ created_by: 'BKAV/bkav-feed', updated_by: 'BKAV/bkav-feed' });
-    const [audit] = await app.db.query(`SELECT organization_code, subject, jti, kid FROM audit_events WHERE action = 'indicators.submit' ORDER BY at DESC LIMIT 1`);
+    const [audit] = await app.db.query(`SELECT organization_code, subject, jti, kid FROM audit_events WHERE action = 'indicator.submit' ORDER BY at DESC LIMIT 1`);
     expect(audit).toMatchObject({ organization_code: 'BKAV', subject: 'bkav-feed', kid: c.bkav.key.kid });
     expect(audit.jti).toMatch(/^[0-9a-f-]{36}$/);
   });

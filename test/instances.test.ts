@@ -3,7 +3,7 @@ import { Role } from '../src/common/enums';
 import { startTestApp, type TestApp } from './support/app';
 import { community, type Community } from './support/fixtures';
 import { startServerProcess, type ServerProcess } from './support/process';
-import { subscribe, type Received } from './support/ws';
+import { raiseWarnings, subscribe, titles } from './support/ws';
 
 /** Two server processes on one database, as in a deployment with several instances. */
 let a: TestApp;
@@ -21,21 +21,7 @@ afterAll(async () => {
   await a?.close();
 });
 
-let n = 0;
-async function raiseVia(url: string, count: number): Promise<string[]> {
-  const values = Array.from({ length: count }, () => `i${n++}.instances.example`);
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${bkav}` },
-    body: JSON.stringify({
-      query: 'mutation($i: [IndicatorInput!]!) { submitIndicators(input: $i) { created } }',
-      variables: { i: values.map((value) => ({ type: 'DOMAIN', value, tlp: 'GREEN', severity: 'CRITICAL' })) },
-    }),
-  });
-  expect(((await res.json()) as { data: { submitIndicators: { created: number } } }).data.submitIndicators.created).toBe(count);
-  return values;
-}
-const titles = (events: Received[]) => events.map((e) => e.warning.title.replace(/^CRITICAL DOMAIN indicator: /, ''));
+const raiseVia = (url: string, count: number) => raiseWarnings(url, bkav, count, { severity: 'CRITICAL' });
 const settle = () => new Promise((r) => setTimeout(r, 300));
 
 describe('several server instances', () => {

@@ -154,7 +154,7 @@ describe('audit of denied attempts', () => {
       `SELECT action, target_id, subject, organization_code FROM audit_events WHERE outcome = 'DENIED' AND subject IN ('curious-viewer', 'vendor-admin') ORDER BY at`,
     );
     expect(rows).toEqual([
-      { action: 'Mutation.submitIndicators', target_id: null, subject: 'curious-viewer', organization_code: 'VIETTEL' },
+      { action: 'indicator.submit', target_id: null, subject: 'curious-viewer', organization_code: 'VIETTEL' },
       { action: 'organization.update', target_id: 'BKAV', subject: 'vendor-admin', organization_code: 'VIETTEL' },
     ]);
   });

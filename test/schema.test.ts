@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildSchema, Query, Resolver } from 'type-graphql';
+import { Query, Resolver, Root, Subscription } from 'type-graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authChecker } from '../src/auth/roles';
-import { assertRolesDeclared, createSchema, printSdl } from '../src/schema';
+import { Requires } from '../src/auth/roles';
+import { createSchema, printSdl } from '../src/api/schema';
 import { startTestApp, type TestApp } from './support/app';
 
 describe('committed artefacts', () => {
@@ -42,13 +42,39 @@ class UndeclaredProbeResolver {
   }
 }
 
+// The shape of the real warnings API: a query and a subscription with one field name.
+@Resolver()
+class DeclaredQueryProbe {
+  @Requires('read')
+  @Query(() => String)
+  probeWarnings(): string {
+    return 'declared';
+  }
+}
+
+@Resolver()
+class UndeclaredSubscriptionProbe {
+  @Subscription(() => String, { subscribe: async function* () {} })
+  probeWarnings(@Root() event: string): string {
+    return event;
+  }
+}
+
 describe('access declarations', () => {
-  it('building a schema fails when a root field declares no roles', async () => {
-    const schema = await buildSchema({ resolvers: [UndeclaredProbeResolver], authChecker, validate: false });
-    expect(() => assertRolesDeclared(schema)).toThrow(/Root fields without declared roles \(use @Requires\): Query\.undeclaredProbe/);
+  it('building a schema fails when a root field declares no action', async () => {
+    await expect(createSchema(undefined, [UndeclaredProbeResolver])).rejects.toThrow(
+      /Root fields without a declared action \(use @Requires\): Query\.undeclaredProbe/,
+    );
   });
 
-  it('every root field of the real schema declares its roles', async () => {
+  it('is keyed by Type.field: a declared query does not cover an undeclared subscription of the same name', async () => {
+    await expect(createSchema(undefined, [DeclaredQueryProbe, UndeclaredSubscriptionProbe])).rejects.toThrow(
+      /without a declared action \(use @Requires\): Subscription\.probeWarnings$/,
+    );
+    await expect(createSchema(undefined, [DeclaredQueryProbe])).resolves.toBeDefined();
+  });
+
+  it('every root field of the real schema declares its action', async () => {
     await expect(createSchema()).resolves.toBeDefined();
   });
 });

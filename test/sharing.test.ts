@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/common/enums';
 import { startTestApp, type TestApp } from './support/app';
-import { community, type Community, type OrgFixture } from './support/fixtures';
+import { community, PERSONAS, personas, type Community, type OrgFixture, type Persona } from './support/fixtures';
 
 /**
  * The TLP 2.0 matrix for indicators and sightings: for each case, who reads
@@ -12,8 +12,6 @@ import { community, type Community, type OrgFixture } from './support/fixtures';
 let app: TestApp;
 let c: Community;
 const tokens = new Map<string, string>();
-type Persona = 'VNCERT' | 'BKAV' | 'VIETTEL' | 'MOF' | 'MOF-TAX' | 'DANANG';
-const PERSONAS: Persona[] = ['VNCERT', 'BKAV', 'VIETTEL', 'MOF', 'MOF-TAX', 'DANANG'];
 
 interface Case {
   name: string;
@@ -39,7 +37,7 @@ const CASES: Case[] = [
 ];
 
 function fixture(code: Persona): OrgFixture {
-  return { VNCERT: c.vncert, BKAV: c.bkav, VIETTEL: c.viettel, MOF: c.mof, 'MOF-TAX': c.mofTax, DANANG: c.danang }[code];
+  return personas(c)(code);
 }
 
 const ids = new Map<string, { indicator: string; sighting: string; value: string }>();

@@ -5,7 +5,7 @@ import { mintToken } from '../src/auth/keys';
 import { OrgKind, Role } from '../src/common/enums';
 import { startTestApp, type TestApp } from './support/app';
 import { community, createOrg, type Community } from './support/fixtures';
-import { subscribe, WARNING_SUBSCRIPTION } from './support/ws';
+import { raiseWarnings, subscribe, titles, WARNING_SUBSCRIPTION } from './support/ws';
 
 let app: TestApp;
 let c: Community;
@@ -17,17 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-let n = 0;
-/** Posts `count` new HIGH-severity GREEN indicators: each raises one INDICATOR_HIGH_SEVERITY warning everyone may read. */
-async function raise(count: number, target: TestApp = app, token = bkav): Promise<string[]> {
-  const values = Array.from({ length: count }, () => `w${n++}.warn.example`);
-  const input = values.map((value) => ({ type: 'DOMAIN', value, tlp: 'GREEN', severity: 'HIGH' }));
-  const res = await target.gql(token, 'mutation($i: [IndicatorInput!]!) { submitIndicators(input: $i) { created } }', { i: input });
-  expect(res.body.data?.submitIndicators.created).toBe(count);
-  return values;
-}
-
-const titles = (events: { warning: { title: string } }[]) => events.map((e) => e.warning.title.replace(/^HIGH DOMAIN indicator: /, ''));
+/** `count` new HIGH GREEN indicators (one readable warning each), through `target`. */
+const raise = (count: number, target: TestApp = app, token = bkav) => raiseWarnings(target.url, token, count);
 const settle = () => new Promise((r) => setTimeout(r, 300));
 
 /** A raw websocket speaking graphql-transport-ws, for what the client library will not do. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { OrgKind, Role } from '../src/common/enums';
 import { startTestApp, type TestApp } from './support/app';
-import { community, createOrg, type Community, type OrgFixture } from './support/fixtures';
+import { community, createOrg, PERSONAS as BASE, personas, type Community, type OrgFixture, type Persona as Base } from './support/fixtures';
 import { subscribe, type Subscriber } from './support/ws';
 
 /**
@@ -23,8 +23,8 @@ let c: Community;
 let bank: OrgFixture;
 let evn: OrgFixture;
 
-type Persona = 'VNCERT' | 'BKAV' | 'VIETTEL' | 'MOF' | 'MOF-TAX' | 'DANANG' | 'BANK' | 'EVN';
-const PERSONAS: Persona[] = ['VNCERT', 'BKAV', 'VIETTEL', 'MOF', 'MOF-TAX', 'DANANG', 'BANK', 'EVN'];
+type Persona = Base | 'BANK' | 'EVN';
+const PERSONAS: Persona[] = [...BASE, 'BANK', 'EVN'];
 
 const H = 'INDICATOR_HIGH_SEVERITY';
 const E = 'EXPOSURE';
@@ -45,7 +45,7 @@ let vncertA: string; // VNCERT analyst: publishes and withdraws advisories, tria
 const subs = new Map<Persona, Subscriber>();
 
 function fixture(p: Persona): OrgFixture {
-  return { VNCERT: c.vncert, BKAV: c.bkav, VIETTEL: c.viettel, MOF: c.mof, 'MOF-TAX': c.mofTax, DANANG: c.danang, BANK: bank, EVN: evn }[p];
+  return personas(c, { BANK: bank, EVN: evn })(p);
 }
 
 // Asset ranges: MOF-TAX owns 10.20.0.0/16 and, overlapping it, 10.20.5.0/24; DANANG owns 10.20.7.0/24 (inside MOF-TAX's /16).

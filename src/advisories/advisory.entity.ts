@@ -1,7 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { ObservableEntity } from '../intel/observable.entity';
 import { AdvisoryStatus, Severity } from '../common/enums';
-import { SharedObjectColumns } from '../common/shared.entity';
+import { SharedObjectColumns } from '../organizations/shared-object.entity';
 
 @Entity('advisories')
 @Index('ix_advisories_seq', ['seq'], { unique: true })

@@ -1,20 +1,23 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AuditService } from '../audit/audit.service';
-import type { WarningService } from '../warnings/warning.service';
+import type { Authorizer, Subject } from '../auth/authorize';
 import { advisoryVisibleTo } from '../auth/policy';
-import { actorName, hasRole, type Principal } from '../auth/principal';
-import { AdvisoryStatus, ObservableType, Role, SEVERITY_ORDER, Severity, WarningKind } from '../common/enums';
-import { badInput, conflict, forbidden, InputProblem, notFound } from '../common/errors';
+import { actorName, type Principal } from '../auth/principal';
+import { AdvisoryStatus, ObservableType, Severity, WarningKind } from '../common/enums';
+import { badInput, conflict, InputProblem, notFound } from '../common/errors';
 import { checkId } from '../common/ids';
 import type { Page } from '../common/pagination';
-import { checked, optionalText, text, textList } from '../common/validate';
+import { optionalText, text, textList } from '../common/validate';
+import { visibleById, visibleByIds, where } from '../db/filters';
 import { keysetPage } from '../db/paging';
-import { checkObservableList, ensureObservables, type CheckedObservable } from '../intel/observable.writes';
+import type { ObservableRef } from '../intel/intel.inputs';
 import type { ObservableEntity } from '../intel/observable.entity';
+import { checkObservableList, linkObservables, type CheckedObservable } from '../intel/observable.writes';
 import type { OrganizationService } from '../organizations/organization.service';
+import type { WarningService } from '../warnings/warning.service';
+import type { AdvisoryAudienceInput, AdvisoryFilter, AdvisoryInput, AdvisoryRevisionInput } from './advisory.inputs';
 import { AdvisoryEntity } from './advisory.entity';
-import type { AdvisoryAudienceInput, AdvisoryFilter, AdvisoryInput, AdvisoryObservableInput, AdvisoryRevisionInput } from './advisory.types';
 
 const CVE = /^CVE-\d{4}-\d{4,19}$/;
 const MAX_OBSERVABLES = 1000;
@@ -50,6 +53,7 @@ export class AdvisoryService {
     private readonly orgs: OrganizationService,
     private readonly audit: AuditService,
     private readonly warnings: WarningService,
+    private readonly authz: Authorizer,
   ) {}
 
   /** The visible advisories matching `filter`, newest first. */
@@ -58,11 +62,9 @@ export class AdvisoryService {
     const qb = this.db.getRepository(AdvisoryEntity).createQueryBuilder('t').where(pol.sql, pol.params);
     const fl = filter ?? {};
     if (fl.statuses?.length) qb.andWhere('t.status IN (:...statuses)', { statuses: fl.statuses });
-    if (fl.minSeverity) qb.andWhere('t.severity IN (:...minSev)', { minSev: SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(fl.minSeverity)) });
-    if (fl.cve != null) qb.andWhere('CAST(:cve AS text) = ANY(t.cve_ids)', { cve: checked(() => cveId('filter.cve', fl.cve!)) });
-    if (fl.authors?.length) {
-      qb.andWhere('t.author_id IN (SELECT id FROM organizations WHERE code = ANY(:authors))', { authors: fl.authors.map((a) => a.trim().toUpperCase()) });
-    }
+    where.minSeverity(qb, 't', fl.minSeverity);
+    if (fl.cve != null) qb.andWhere('CAST(:cve AS text) = ANY(t.cve_ids)', { cve: cveId('filter.cve', fl.cve!) });
+    where.authoredBy(qb, 't', fl.authors);
     if (fl.publishedAfter) qb.andWhere('t.published_at >= :pubAfter', { pubAfter: fl.publishedAfter });
     if (fl.publishedBefore) qb.andWhere('t.published_at < :pubBefore', { pubBefore: fl.publishedBefore });
     if (fl.forMe) {
@@ -81,13 +83,12 @@ export class AdvisoryService {
 
   /** One advisory if the caller may read it; null for hidden and missing alike. */
   async byId(p: Principal, id: string): Promise<AdvisoryEntity | null> {
-    const pol = advisoryVisibleTo(p, 't');
-    return this.db
-      .getRepository(AdvisoryEntity)
-      .createQueryBuilder('t')
-      .where('t.id = :id', { id: checkId(id) })
-      .andWhere(pol.sql, pol.params)
-      .getOne();
+    return visibleById(this.db.manager, AdvisoryEntity, advisoryVisibleTo(p, 't'), checkId(id));
+  }
+
+  /** Advisories by id among those the caller may read, in one query. */
+  async byIds(p: Principal, ids: readonly string[]): Promise<Map<string, AdvisoryEntity>> {
+    return visibleByIds(this.db.manager, AdvisoryEntity, advisoryVisibleTo(p, 't'), ids);
   }
 
   /** Linked observables per advisory, for the nested field; the policy is applied again rather than trusted from the parent. */
@@ -111,12 +112,10 @@ export class AdvisoryService {
 
   /** A new DRAFT by the caller's organisation, with its observables, in one transaction. */
   async create(p: Principal, input: AdvisoryInput): Promise<AdvisoryEntity> {
-    if (!hasRole(p, Role.CONTRIBUTOR)) throw forbidden('requires role CONTRIBUTOR');
-    const { fields, observables, audience } = checked(() => ({
-      fields: checkFields(input),
-      observables: checkObservables(input.observables),
-      audience: checkAudience(input.audience ?? {}),
-    }));
+    await this.authz.authorize(p, 'advisory.create');
+    const fields = checkFields(input);
+    const observables = checkObservables(input.observables);
+    const audience = checkAudience(input.audience ?? {});
     return this.db.transaction(async (m) => {
       const tlp = input.tlp ?? (await this.orgs.defaultTlp(p, m));
       const recipients = await this.orgs.resolveRecipients(m, input.recipients, 'input.recipients');
@@ -138,7 +137,7 @@ export class AdvisoryService {
           createdBy: actorName(p),
         }),
       );
-      await linkObservables(m, saved.id, observables ?? []);
+      await linkObservables(m, 'advisory', saved.id, observables ?? []);
       await this.audit.record(
         p,
         { action: 'advisory.create', targetType: 'Advisory', targetId: saved.id, detail: { tlp, observables: observables?.length ?? 0 } },
@@ -150,20 +149,19 @@ export class AdvisoryService {
 
   /** DRAFT → PUBLISHED, by a coordinator organisation's ANALYST. */
   async publish(p: Principal, id: string): Promise<AdvisoryEntity> {
+    await this.authz.authorize(p, 'advisory.publish');
     const advId = checkId(id);
-    return this.audit.guard(p, { action: 'advisory.publish', targetType: 'Advisory', targetId: advId }, () =>
-      this.db.transaction(async (m) => {
-        const adv = await lockVisible(m, p, advId);
-        if (!p.isCoordinator || !hasRole(p, Role.ANALYST)) throw forbidden('only a coordinator organisation\'s ANALYST may publish an advisory');
-        if (adv.status === AdvisoryStatus.PUBLISHED) throw conflict(`advisory ${advId} is already published`);
-        if (adv.status === AdvisoryStatus.WITHDRAWN) throw conflict(`advisory ${advId} was withdrawn and cannot be published again`);
-        await m.update(AdvisoryEntity, { id: advId }, { status: AdvisoryStatus.PUBLISHED, publishedAt: () => 'now()', updatedAt: () => 'now()' });
-        await this.audit.record(p, { action: 'advisory.publish', targetType: 'Advisory', targetId: advId }, m);
-        const published = await m.findOneByOrFail(AdvisoryEntity, { id: advId });
-        await this.warn(m, published, WarningKind.ADVISORY_PUBLISHED);
-        return published;
-      }),
-    );
+    return this.db.transaction(async (m) => {
+      const adv = await lockVisible(m, p, advId);
+      await this.authz.authorize(p, 'advisory.publish', subjectOf(adv));
+      if (adv.status === AdvisoryStatus.PUBLISHED) throw conflict(`advisory ${advId} is already published`);
+      if (adv.status === AdvisoryStatus.WITHDRAWN) throw conflict(`advisory ${advId} was withdrawn and cannot be published again`);
+      await m.update(AdvisoryEntity, { id: advId }, { status: AdvisoryStatus.PUBLISHED, publishedAt: () => 'now()', updatedAt: () => 'now()' });
+      await this.audit.record(p, { action: 'advisory.publish', targetType: 'Advisory', targetId: advId }, m);
+      const published = await m.findOneByOrFail(AdvisoryEntity, { id: advId });
+      await this.warn(m, published, WarningKind.ADVISORY_PUBLISHED);
+      return published;
+    });
   }
 
   /**
@@ -172,13 +170,11 @@ export class AdvisoryService {
    * up by one). A withdrawn advisory is final.
    */
   async revise(p: Principal, id: string, input: AdvisoryRevisionInput): Promise<AdvisoryEntity> {
-    if (!hasRole(p, Role.CONTRIBUTOR)) throw forbidden('requires role CONTRIBUTOR');
+    await this.authz.authorize(p, 'advisory.revise');
     const advId = checkId(id);
-    const { fields, observables, audience } = checked(() => ({
-      fields: checkFields(input),
-      observables: checkObservables(input.observables),
-      audience: input.audience == null ? null : checkAudience(input.audience),
-    }));
+    const fields = checkFields(input);
+    const observables = checkObservables(input.observables);
+    const audience = input.audience == null ? null : checkAudience(input.audience);
     const changed = [
       ...Object.keys(fields),
       ...(observables ? ['observables'] : []),
@@ -187,72 +183,63 @@ export class AdvisoryService {
       ...(input.recipients != null ? ['recipients'] : []),
     ];
     if (!changed.length) throw badInput('input', 'must change at least one field');
-    return this.audit.guard(p, { action: 'advisory.revise', targetType: 'Advisory', targetId: advId }, () =>
-      this.db.transaction(async (m) => {
-        const adv = await lockVisible(m, p, advId);
-        const coordinator = p.isCoordinator && hasRole(p, Role.ANALYST);
-        if (!coordinator && adv.authorId !== p.orgId) {
-          throw forbidden('only the author organisation or a coordinator organisation\'s ANALYST may revise an advisory');
-        }
-        if (adv.status === AdvisoryStatus.WITHDRAWN) throw conflict(`advisory ${advId} was withdrawn and cannot be revised`);
-        if (adv.status === AdvisoryStatus.PUBLISHED && !coordinator) {
-          throw forbidden('only a coordinator organisation\'s ANALYST may revise a published advisory');
-        }
-        const patch: QueryDeepPartialEntity<AdvisoryEntity> = { ...fields, updatedAt: () => 'now()' };
-        if (input.tlp != null) patch.tlp = input.tlp;
-        if (input.recipients != null) {
-          const r = await this.orgs.resolveRecipients(m, input.recipients, 'input.recipients');
-          Object.assign(patch, { recipientOrgIds: r.orgIds, recipientGroupIds: r.groupIds });
-        }
-        if (audience) {
-          Object.assign(patch, {
-            audienceEveryone: audience.everyone,
-            audienceSectors: audience.sectors,
-            audienceRegions: audience.regions,
-            audienceOrgIds: await audienceOrgs(m, audience.orgCodes),
-          });
-        }
-        // A draft is still being written; only changes to what members have already read count as revisions.
-        if (adv.status === AdvisoryStatus.PUBLISHED) patch.revision = () => 'revision + 1';
-        await m.update(AdvisoryEntity, { id: advId }, patch);
-        if (observables) {
-          await m.query('DELETE FROM advisory_observables WHERE advisory_id = $1', [advId]);
-          await linkObservables(m, advId, observables);
-        }
-        const after = await m.findOneByOrFail(AdvisoryEntity, { id: advId });
-        await this.audit.record(
-          p,
-          { action: 'advisory.revise', targetType: 'Advisory', targetId: advId, detail: { changed, status: after.status, revision: after.revision } },
-          m,
-        );
-        return after;
-      }),
-    );
+    return this.db.transaction(async (m) => {
+      const adv = await lockVisible(m, p, advId);
+      // Who may edit at all comes before what state it is in; then the state's own rule.
+      await this.authz.authorize(p, 'advisory.revise', { ...subjectOf(adv), status: AdvisoryStatus.DRAFT });
+      if (adv.status === AdvisoryStatus.WITHDRAWN) throw conflict(`advisory ${advId} was withdrawn and cannot be revised`);
+      await this.authz.authorize(p, 'advisory.revise', subjectOf(adv));
+      const patch: QueryDeepPartialEntity<AdvisoryEntity> = { ...fields, updatedAt: () => 'now()' };
+      if (input.tlp != null) patch.tlp = input.tlp;
+      if (input.recipients != null) {
+        const r = await this.orgs.resolveRecipients(m, input.recipients, 'input.recipients');
+        Object.assign(patch, { recipientOrgIds: r.orgIds, recipientGroupIds: r.groupIds });
+      }
+      if (audience) {
+        Object.assign(patch, {
+          audienceEveryone: audience.everyone,
+          audienceSectors: audience.sectors,
+          audienceRegions: audience.regions,
+          audienceOrgIds: await audienceOrgs(m, audience.orgCodes),
+        });
+      }
+      // A draft is still being written; only changes to what members have already read count as revisions.
+      if (adv.status === AdvisoryStatus.PUBLISHED) patch.revision = () => 'revision + 1';
+      await m.update(AdvisoryEntity, { id: advId }, patch);
+      if (observables) {
+        await m.query('DELETE FROM advisory_observables WHERE advisory_id = $1', [advId]);
+        await linkObservables(m, 'advisory', advId, observables);
+      }
+      const after = await m.findOneByOrFail(AdvisoryEntity, { id: advId });
+      await this.audit.record(
+        p,
+        { action: 'advisory.revise', targetType: 'Advisory', targetId: advId, detail: { changed, status: after.status, revision: after.revision } },
+        m,
+      );
+      return after;
+    });
   }
 
   /** PUBLISHED → WITHDRAWN, by a coordinator's or the author organisation's ANALYST, with a reason. */
   async withdraw(p: Principal, id: string, reason: string): Promise<AdvisoryEntity> {
+    await this.authz.authorize(p, 'advisory.withdraw');
     const advId = checkId(id);
-    const why = checked(() => text('reason', reason, { max: 1000 }));
-    return this.audit.guard(p, { action: 'advisory.withdraw', targetType: 'Advisory', targetId: advId }, () =>
-      this.db.transaction(async (m) => {
-        const adv = await lockVisible(m, p, advId);
-        if (!hasRole(p, Role.ANALYST) || !(p.isCoordinator || adv.authorId === p.orgId)) {
-          throw forbidden('only a coordinator organisation\'s or the author organisation\'s ANALYST may withdraw an advisory');
-        }
-        if (adv.status === AdvisoryStatus.DRAFT) throw conflict(`advisory ${advId} is a draft: only a published advisory can be withdrawn`);
-        if (adv.status === AdvisoryStatus.WITHDRAWN) throw conflict(`advisory ${advId} is already withdrawn`);
-        await m.update(
-          AdvisoryEntity,
-          { id: advId },
-          { status: AdvisoryStatus.WITHDRAWN, withdrawnAt: () => 'now()', withdrawnReason: why, updatedAt: () => 'now()' },
-        );
-        await this.audit.record(p, { action: 'advisory.withdraw', targetType: 'Advisory', targetId: advId, detail: { reason: why } }, m);
-        const withdrawn = await m.findOneByOrFail(AdvisoryEntity, { id: advId });
-        await this.warn(m, withdrawn, WarningKind.ADVISORY_WITHDRAWN, why);
-        return withdrawn;
-      }),
-    );
+    const why = text('reason', reason, { max: 1000 });
+    return this.db.transaction(async (m) => {
+      const adv = await lockVisible(m, p, advId);
+      await this.authz.authorize(p, 'advisory.withdraw', subjectOf(adv));
+      if (adv.status === AdvisoryStatus.DRAFT) throw conflict(`advisory ${advId} is a draft: only a published advisory can be withdrawn`);
+      if (adv.status === AdvisoryStatus.WITHDRAWN) throw conflict(`advisory ${advId} is already withdrawn`);
+      await m.update(
+        AdvisoryEntity,
+        { id: advId },
+        { status: AdvisoryStatus.WITHDRAWN, withdrawnAt: () => 'now()', withdrawnReason: why, updatedAt: () => 'now()' },
+      );
+      await this.audit.record(p, { action: 'advisory.withdraw', targetType: 'Advisory', targetId: advId, detail: { reason: why } }, m);
+      const withdrawn = await m.findOneByOrFail(AdvisoryEntity, { id: advId });
+      await this.warn(m, withdrawn, WarningKind.ADVISORY_WITHDRAWN, why);
+      return withdrawn;
+    });
   }
 
   /** Logs the warning for a published or withdrawn advisory, addressed to its audience resolved to organisations now. */
@@ -286,16 +273,13 @@ export class AdvisoryService {
 
 /** The advisory, locked, if the caller may read it; NOT_FOUND otherwise, exactly as for a missing id. */
 async function lockVisible(m: EntityManager, p: Principal, id: string): Promise<AdvisoryEntity> {
-  const pol = advisoryVisibleTo(p, 't');
-  const adv = await m
-    .getRepository(AdvisoryEntity)
-    .createQueryBuilder('t')
-    .where('t.id = :id', { id })
-    .andWhere(pol.sql, pol.params)
-    .setLock('pessimistic_write', undefined, ['t'])
-    .getOne();
+  const adv = await visibleById(m, AdvisoryEntity, advisoryVisibleTo(p, 't'), id, { lock: true });
   if (!adv) throw notFound('Advisory', id);
   return adv;
+}
+
+function subjectOf(adv: AdvisoryEntity): Subject {
+  return { target: { type: 'Advisory', id: adv.id }, authorId: adv.authorId, tlp: adv.tlp, status: adv.status };
 }
 
 function cveId(field: string, raw: string): string {
@@ -323,7 +307,7 @@ function checkFields(input: AdvisoryInput | AdvisoryRevisionInput): Fields {
 }
 
 /** null when not given (a revision leaves them as they are); [] clears them. */
-function checkObservables(list: AdvisoryObservableInput[] | null | undefined): CheckedObservable[] | null {
+function checkObservables(list: ObservableRef[] | null | undefined): CheckedObservable[] | null {
   return list == null ? null : checkObservableList(list, 'input.observables', MAX_OBSERVABLES);
 }
 
@@ -349,23 +333,4 @@ async function audienceOrgs(m: EntityManager, codes: string[]): Promise<string[]
     if (!byCode.has(c)) throw badInput(`input.audience.organizations[${i}]`, `unknown organisation "${c}"`);
   });
   return [...new Set(codes.map((c) => byCode.get(c)!))];
-}
-
-/**
- * Upserts the observables and links them. The ids are read in a second
- * statement so that, under READ COMMITTED, it also sees observables a
- * concurrent call committed; an existing observable, hidden or not, is linked
- * exactly like a new one.
- */
-async function linkObservables(m: EntityManager, advisoryId: string, observables: CheckedObservable[]): Promise<void> {
-  if (!observables.length) return;
-  const json = JSON.stringify(observables);
-  await ensureObservables(m, observables);
-  await m.query(
-    `INSERT INTO advisory_observables (advisory_id, observable_id)
-     SELECT $2, o.id FROM observables o
-       JOIN jsonb_to_recordset($1::jsonb) AS x(type text, value text) ON o.type = x.type AND o.value = x.value
-     ON CONFLICT DO NOTHING`,
-    [json, advisoryId],
-  );
 }

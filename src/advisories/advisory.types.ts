@@ -1,8 +1,10 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { AdvisoryStatus, ObservableType, Severity, Tlp } from '../common/enums';
+import { AdvisoryStatus, Severity, Tlp } from '../common/enums';
 import { ConnectionType } from '../common/pagination';
 import { SharedObjectType } from '../common/shared.types';
 import { OrganizationType } from '../organizations/organization.types';
+import type * as In from './advisory.inputs';
+import { ObservableInput } from '../intel/intel.types';
 
 @ObjectType('AdvisoryAudience', {
   description: 'Whom the advisory is meant for. It narrows who is warned; who may read it is still decided by TLP and recipients.',
@@ -77,16 +79,7 @@ export class AdvisoryType extends SharedObjectType {
 export const AdvisoryConnection = ConnectionType(AdvisoryType, 'Advisory');
 
 @InputType()
-export class AdvisoryObservableInput {
-  @Field(() => ObservableType)
-  type!: ObservableType;
-
-  @Field(() => String, { description: 'Normalised like an indicator\'s value.' })
-  value!: string;
-}
-
-@InputType()
-export class AdvisoryAudienceInput {
+export class AdvisoryAudienceInput implements In.AdvisoryAudienceInput {
   @Field(() => Boolean, { nullable: true, description: 'Default true when no sector, region or organisation is named; must not be true when one is.' })
   everyone?: boolean | null;
 
@@ -101,7 +94,7 @@ export class AdvisoryAudienceInput {
 }
 
 @InputType()
-export class AdvisoryInput {
+export class AdvisoryInput implements In.AdvisoryInput {
   @Field(() => String, { description: 'At most 300 characters.' })
   title!: string;
 
@@ -123,8 +116,8 @@ export class AdvisoryInput {
   @Field(() => [String], { nullable: true })
   recommendedActions?: string[] | null;
 
-  @Field(() => [AdvisoryObservableInput], { nullable: true })
-  observables?: AdvisoryObservableInput[] | null;
+  @Field(() => [ObservableInput], { nullable: true })
+  observables?: ObservableInput[] | null;
 
   @Field(() => AdvisoryAudienceInput, { nullable: true, description: 'Default: everyone.' })
   audience?: AdvisoryAudienceInput | null;
@@ -137,7 +130,7 @@ export class AdvisoryInput {
 }
 
 @InputType({ description: 'Fields left out (or null) stay as they are; a list given replaces the stored one.' })
-export class AdvisoryRevisionInput {
+export class AdvisoryRevisionInput implements In.AdvisoryRevisionInput {
   @Field(() => String, { nullable: true })
   title?: string | null;
 
@@ -159,8 +152,8 @@ export class AdvisoryRevisionInput {
   @Field(() => [String], { nullable: true })
   recommendedActions?: string[] | null;
 
-  @Field(() => [AdvisoryObservableInput], { nullable: true })
-  observables?: AdvisoryObservableInput[] | null;
+  @Field(() => [ObservableInput], { nullable: true })
+  observables?: ObservableInput[] | null;
 
   @Field(() => AdvisoryAudienceInput, { nullable: true })
   audience?: AdvisoryAudienceInput | null;
@@ -173,7 +166,7 @@ export class AdvisoryRevisionInput {
 }
 
 @InputType()
-export class AdvisoryFilter {
+export class AdvisoryFilter implements In.AdvisoryFilter {
   @Field(() => [AdvisoryStatus], { nullable: true, description: 'Default: every status the caller may see.' })
   statuses?: AdvisoryStatus[] | null;
 

@@ -1,10 +1,14 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { Action, Subject } from '../auth/authorize';
 import type { Principal } from '../auth/principal';
-import { ErrorCode } from '../common/errors';
 import { AuditEventEntity } from './audit-event.entity';
 
+/** Actions outside the API: the bootstrap commands that run before any token can exist. */
+export type SystemAction = 'organization.bootstrap';
+
 export interface AuditEntry {
-  action: string;
+  action: Action | SystemAction;
   targetType?: string;
   targetId?: string;
   outcome?: 'OK' | 'DENIED';
@@ -17,8 +21,7 @@ export class AuditService {
 
   /** Pass the transaction's manager so that the entry commits or rolls back with the write it describes. */
   async record(p: Principal | null, entry: AuditEntry, manager: EntityManager = this.db.manager): Promise<void> {
-    await manager.save(
-      manager.create(AuditEventEntity, {
+    const row: Partial<AuditEventEntity> = {
       organizationId: p?.orgId ?? null,
       organizationCode: p?.orgCode ?? null,
       subject: p?.sub ?? null,
@@ -29,29 +32,22 @@ export class AuditService {
       targetId: entry.targetId ?? null,
       outcome: entry.outcome ?? 'OK',
       detail: entry.detail ?? null,
-      }),
-    );
+    };
+    // One INSERT (save() would wrap it in a transaction of its own); TypeORM's partial type cannot express a jsonb object.
+    await manager.insert(AuditEventEntity, row as QueryDeepPartialEntity<AuditEventEntity>);
   }
 
   /**
-   * Runs a write and, when it is refused with FORBIDDEN, records the denied
-   * attempt. The record is written outside the refused transaction, which
-   * rolls back. NOT_FOUND is not recorded as a denial: to the caller the
-   * object does not exist.
+   * A refused attempt, recorded on its own connection: the transaction it
+   * was refused in (if any) rolls back, the record stays. The authorizer
+   * calls this; nothing else records denials.
    */
-  async guard<T>(p: Principal, entry: Omit<AuditEntry, 'outcome'>, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      if (isForbidden(err)) {
-        await this.record(p, { ...entry, outcome: 'DENIED', detail: { ...entry.detail, reason: (err as Error).message } });
-      }
-      throw err;
-    }
-  }
-}
-
-/** Duck-typed: errors may come from another copy of graphql (see vitest.config.mts). */
-function isForbidden(err: unknown): boolean {
-  return (err as { extensions?: { code?: unknown } } | null)?.extensions?.code === ErrorCode.FORBIDDEN;
+  readonly recordDenial = (p: Principal, action: Action, subject: Subject | undefined, reason: string): Promise<void> =>
+    this.record(p, {
+      action,
+      targetType: subject?.target?.type,
+      targetId: subject?.target?.id,
+      outcome: 'DENIED',
+      detail: { reason },
+    });
 }

@@ -110,3 +110,14 @@ export function warningVisibleTo(p: Principal, t: string): Predicate {
     params,
   };
 }
+
+/**
+ * Everything the sharing policy reads of a principal besides its roles and
+ * subject: two principals with the same key see exactly the same rows. The
+ * warning hub judges visibility once per key, and subscriptions share
+ * results per key (and roles).
+ */
+export function sharingKey(p: Principal): string {
+  const sorted = (xs: string[]) => [...xs].sort().join(',');
+  return [p.orgId, p.isCoordinator ? 'C' : '-', sorted(p.lineage), sorted(p.descendants), sorted(p.groupsSelf), sorted(p.groupsLineage)].join('|');
+}

@@ -1,30 +1,56 @@
-import { Authorized, type AuthChecker } from 'type-graphql';
-import { Role } from '../common/enums';
-import { forbidden } from '../common/errors';
-import type { Context } from '../context';
-import { hasRole } from './principal';
+import { Authorized, getMetadataStorage, type AuthChecker } from 'type-graphql';
+import type { Action, Authorizer } from './authorize';
+import type { RequestContext } from './context';
 
-/** Root fields that declared their roles, by field name; schema.ts refuses to build without one for every root field. */
-export const declaredRootFields = new Map<string, Role>();
+/** Root-field methods that declared their action, by resolver class and method. */
+const declared = new Map<Function, Map<string, Action>>();
 
 /**
- * Declares the least role a root field needs (roles are cumulative).
- * The one way resolvers state access; the method name must be the field name.
+ * Declares the action a root field performs (`read` for plain reads); the
+ * field guard checks the action's role before the resolver runs. The one
+ * way resolvers state access: the schema build fails for a root field
+ * without it.
  */
-export function Requires(role: Role): MethodDecorator {
-  const authorized = Authorized(role);
+export function Requires(action: Action): MethodDecorator {
+  const authorized = Authorized(action);
   return (target, propertyKey, descriptor) => {
-    declaredRootFields.set(String(propertyKey), role);
+    const cls = (target as { constructor: Function }).constructor;
+    const methods = declared.get(cls) ?? new Map<string, Action>();
+    methods.set(String(propertyKey), action);
+    declared.set(cls, methods);
     authorized(target, propertyKey, descriptor);
   };
 }
 
-/** The one auth checker: the principal must hold the declared role; a refusal is audited as DENIED. */
-export const authChecker: AuthChecker<Context, Role> = async ({ context, info }, roles) => {
-  const p = context.principal;
-  if (roles.length === 0 || roles.some((r) => hasRole(p, r))) return true;
-  const field = `${info.parentType.name}.${info.fieldName}`;
-  return context.services.audit.guard(p, { action: field, detail: { requires: roles } }, async () => {
-    throw forbidden(`requires role ${roles.join(' or ')}`);
-  });
-};
+/** The field guard: the principal must hold each declared action's role; a refusal is audited by the authorizer. */
+export function authCheckerFor(authz: Authorizer): AuthChecker<RequestContext, Action> {
+  return async ({ context }, actions) => {
+    for (const action of actions) await authz.authorize(context.principal, action);
+    return true;
+  };
+}
+
+/**
+ * The declared action of every root field of `resolvers`, keyed `Type.field`
+ * (`Query.warnings` and `Subscription.warnings` are two entries). A root
+ * field whose resolver method declared nothing maps to undefined.
+ */
+export function rootFieldActions(resolvers: readonly Function[]): Map<string, Action | undefined> {
+  const storage = getMetadataStorage();
+  const out = new Map<string, Action | undefined>();
+  const lists = [
+    ['Query', storage.queries],
+    ['Mutation', storage.mutations],
+    ['Subscription', storage.subscriptions],
+  ] as const;
+  for (const [type, list] of lists) {
+    for (const m of list) {
+      if (!resolvers.some((r) => r === m.target || r.prototype instanceof m.target)) continue;
+      const key = `${type}.${m.schemaName}`;
+      const action = declared.get(m.target)?.get(m.methodName);
+      // Two methods behind one field name: the field is declared only if both are.
+      out.set(key, out.has(key) && out.get(key) === undefined ? undefined : action);
+    }
+  }
+  return out;
+}

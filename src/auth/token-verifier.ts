@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type JWK } from 'jose';
 import type { DataSource } from 'typeorm';
 import { KeyStatus, OrgKind, OrgStatus, Role } from '../common/enums';
-import { unauthenticated } from '../common/errors';
+import { unauthenticated, type DomainError } from '../common/errors';
 import type { Principal } from './principal';
 
 type ImportedKey = Awaited<ReturnType<typeof importJWK>>;
@@ -144,6 +144,21 @@ export class TokenVerifier {
       [pairs.map((x) => x.orgId), pairs.map((x) => x.kid)],
     );
     return new Map(rows.map((r) => [`${r.org_id}/${r.kid}`, r.allowed_roles]));
+  }
+
+  /**
+   * For each principal behind an open connection, the reason its token no
+   * longer holds (key revoked or retired, organisation suspended, a role no
+   * longer allowed) as an UNAUTHENTICATED error, or null while it holds.
+   */
+  async recheck(principals: readonly Principal[]): Promise<(DomainError | null)[]> {
+    const valid = await this.stillValid(principals.map((p) => ({ orgId: p.orgId, kid: p.kid })));
+    return principals.map((p) => {
+      const allowed = valid.get(`${p.orgId}/${p.kid}`);
+      if (!allowed) return unauthenticated('token revoked');
+      if (!p.roles.every((r) => allowed.includes(r))) return unauthenticated('role no longer allowed');
+      return null;
+    });
   }
 
   private async importKey(rowId: string, jwk: JWK, alg: string): Promise<ImportedKey> {

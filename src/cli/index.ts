@@ -6,9 +6,9 @@ import { generateSigningKey, mintToken } from '../auth/keys';
 import { OrgKind, Role } from '../common/enums';
 import { logger } from '../common/logger';
 import { ConfigError, loadConfig, parseDuration } from '../config';
-import { openDatabase } from '../db/database';
-import { createSchema, printSdl } from '../schema';
-import { createServices } from '../services';
+import { openDatabase } from '../api/database';
+import { createSchema, printSdl } from '../api/schema';
+import { createServices } from '../api/services';
 import { readPrivateKey, writePrivateKey } from './keyfile';
 import { seedDemo } from './seed';
 

@@ -2,7 +2,7 @@ import type { JWK } from 'jose';
 import { generateSigningKey, mintToken } from '../auth/keys';
 import type { Principal } from '../auth/principal';
 import { ObservableType, OrgKind, Role, Severity, ThreatType, Tlp } from '../common/enums';
-import type { Services } from '../services';
+import type { Services } from '../api/services';
 import { demoKeyPath, writePrivateKey } from './keyfile';
 
 interface DemoOrg {

@@ -123,3 +123,8 @@ registerEnumType(IncidentStatus, { name: 'IncidentStatus' });
 registerEnumType(IncidentCategory, { name: 'IncidentCategory' });
 registerEnumType(AdvisoryStatus, { name: 'AdvisoryStatus' });
 registerEnumType(WarningKind, { name: 'WarningKind' });
+
+/** The severities at or above `min`, for "at least this severity" filters. */
+export function severitiesFrom(min: Severity): Severity[] {
+  return SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(min));
+}

@@ -1,6 +1,4 @@
-import { GraphQLError } from 'graphql';
-
-/** The one catalogue of error codes the API returns in `extensions.code`. */
+/** The one catalogue of error codes; transports map them (GraphQL `extensions.code`, TAXII error bodies, close codes). */
 export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
@@ -9,49 +7,58 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** A live stream's consumer fell too far behind; it must reconnect and resume. */
+  SLOW_CONSUMER: 'SLOW_CONSUMER',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
-
-function make(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
-  const status = HTTP_STATUS[code];
-  return new GraphQLError(message, {
-    extensions: { code, ...extra, ...(status ? { http: { status } } : {}) },
-  });
+/**
+ * An error the domain raises on purpose: its message is meant for the client.
+ * Anything that is not a DomainError is an internal error and gets masked.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra, client-visible facts (the field of a bad input, per-item results, …). */
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
 }
 
-export const unauthenticated = (reason: string) => make(ErrorCode.UNAUTHENTICATED, `Unauthenticated: ${reason}`);
-export const forbidden = (message: string) => make(ErrorCode.FORBIDDEN, message);
-/** `field` is the input path the rule applies to, e.g. `input[3].value`. */
-export const badInput = (field: string, rule: string) =>
-  make(ErrorCode.BAD_USER_INPUT, `${field}: ${rule}`, { field });
-/** Used for hidden and missing objects alike, so that the two cannot be told apart. */
-export const notFound = (what: string, id: string) => make(ErrorCode.NOT_FOUND, `${what} ${id} not found`);
-export const conflict = (message: string) => make(ErrorCode.CONFLICT, message);
-export const tooComplex = (message: string) => make(ErrorCode.QUERY_TOO_COMPLEX, message);
-
-/** Codes the client may see verbatim; anything else is masked. */
-export const PUBLIC_CODES: ReadonlySet<string> = new Set([
-  ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
-
-/** An input problem found while checking a value; services turn it into a BAD_USER_INPUT error or a per-item result. */
-export class InputProblem extends Error {
+/** An input problem: names the field (the input path, e.g. `input[3].value`) and the rule it breaks. */
+export class InputProblem extends DomainError {
   constructor(
     readonly field: string,
     readonly rule: string,
   ) {
-    super(`${field}: ${rule}`);
+    super(ErrorCode.BAD_USER_INPUT, `${field}: ${rule}`, { field });
+    this.name = 'InputProblem';
   }
-  toGraphQL(): GraphQLError {
-    return badInput(this.field, this.rule);
+}
+
+export const unauthenticated = (reason: string) => new DomainError(ErrorCode.UNAUTHENTICATED, `Unauthenticated: ${reason}`);
+export const forbidden = (message: string) => new DomainError(ErrorCode.FORBIDDEN, message);
+export const badInput = (field: string, rule: string) => new InputProblem(field, rule);
+/** Used for hidden and missing objects alike, so that the two cannot be told apart. */
+export const notFound = (what: string, id: string) => new DomainError(ErrorCode.NOT_FOUND, `${what} ${id} not found`);
+export const conflict = (message: string) => new DomainError(ErrorCode.CONFLICT, message);
+export const rateLimited = (message: string) => new DomainError(ErrorCode.RATE_LIMITED, message);
+export const tooComplex = (message: string) => new DomainError(ErrorCode.QUERY_TOO_COMPLEX, message);
+export const slowConsumer = () => new DomainError(ErrorCode.SLOW_CONSUMER, 'Too far behind: reconnect and resume with after');
+
+/**
+ * Duck-typed, because errors may cross copies of a module (vitest can load a
+ * package twice) and graphql-js wraps what resolvers throw.
+ */
+export function domainErrorOf(err: unknown): DomainError | undefined {
+  for (let e = err as { originalError?: unknown } | null | undefined, i = 0; e && i < 5; e = e.originalError as typeof e, i++) {
+    if (e instanceof DomainError) return e;
+    const c = (e as { code?: unknown; details?: unknown }).code;
+    if ((e as Error).name && typeof c === 'string' && c in ErrorCode && typeof (e as { details?: unknown }).details === 'object') return e as DomainError;
   }
+  return undefined;
 }

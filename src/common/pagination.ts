@@ -3,7 +3,7 @@ import { badInput } from './errors';
 import { LIMITS } from './limits';
 
 const CURSOR_PREFIX = 'v1:';
-const DEFAULT_PAGE = LIMITS.defaultListSize;
+const DEFAULT_PAGE = LIMITS.defaultPageSize;
 
 /** Cursors are opaque to clients: the row's `seq`, versioned and base64url-encoded. */
 export function encodeCursor(seq: string | number | bigint): string {

@@ -2,8 +2,7 @@ import { InputProblem } from './errors';
 
 /**
  * Small input checks shared by services. Each throws an InputProblem naming
- * the field and the rule; services turn it into BAD_USER_INPUT (or a per-item
- * result in bulk calls).
+ * the field and the rule (BAD_USER_INPUT, or a per-item result in bulk calls).
  */
 export function text(field: string, value: string, opts: { max: number; min?: number }): string {
   const v = value.trim();
@@ -33,14 +32,4 @@ export function intRange(field: string, value: number, min: number, max: number)
 export function pattern(field: string, value: string, re: RegExp, rule: string): string {
   if (!re.test(value)) throw new InputProblem(field, rule);
   return value;
-}
-
-/** Runs checks that throw InputProblem and rethrows the first as a GraphQL BAD_USER_INPUT error. */
-export function checked<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof InputProblem) throw err.toGraphQL();
-    throw err;
-  }
 }

@@ -1,6 +1,4 @@
-import { actsForAuthor } from '../auth/policy';
-import { hasRole, type Principal } from '../auth/principal';
-import { IncidentStatus, Role } from '../common/enums';
+import { IncidentStatus } from '../common/enums';
 
 /**
  * The incident life cycle. RESOLVED may go back to TRIAGED because a "fixed"
@@ -26,14 +24,4 @@ export function transitionProblem(from: IncidentStatus, to: IncidentStatus): str
   if (allowed.includes(to)) return null;
   if (!allowed.length) return `cannot change the status of a ${from} incident: ${from} is final`;
   return `cannot move an incident from ${from} to ${to}; allowed next statuses: ${allowed.join(', ')}`;
-}
-
-/** Triage, assignment and reopening are the national centre's job: a coordinator organisation's analysts. */
-export function isCoordinatorAnalyst(p: Principal): boolean {
-  return p.isCoordinator && hasRole(p, Role.ANALYST);
-}
-
-/** The reporting organisation and the organisations above it follow their own incident to closure. */
-export function isReportingSide(p: Principal, authorId: string): boolean {
-  return actsForAuthor(p, authorId) && hasRole(p, Role.REPORTER);
 }

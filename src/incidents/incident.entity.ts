@@ -1,7 +1,7 @@
 import { Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { ObservableEntity } from '../intel/observable.entity';
 import { IncidentCategory, IncidentStatus, Severity } from '../common/enums';
-import { SharedObjectColumns } from '../common/shared.entity';
+import { SharedObjectColumns } from '../organizations/shared-object.entity';
 
 @Entity('incidents')
 @Index('ix_incidents_seq', ['seq'], { unique: true })

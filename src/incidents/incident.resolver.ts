@@ -1,15 +1,16 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../auth/context';
 import { Requires } from '../auth/roles';
-import { IncidentStatus, Role } from '../common/enums';
-import { BatchLoader } from '../common/batch-loader';
+import { IncidentStatus } from '../common/enums';
 import { PageArgs } from '../common/pagination';
-import { SharedObjectResolver } from '../common/shared.resolver';
-import type { Context } from '../context';
 import { ObservableType_ } from '../intel/intel.types';
-import type { ObservableEntity } from '../intel/observable.entity';
+import type { OrganizationLoaders } from '../organizations/organization.loaders';
 import { OrganizationType } from '../organizations/organization.types';
+import { SharedObjectResolver } from '../organizations/shared-object.resolver';
 import { nextStatuses } from './incident-status';
-import type { IncidentEntity, IncidentEventEntity } from './incident.entity';
+import type { IncidentEntity } from './incident.entity';
+import type { IncidentLoaders } from './incident.loaders';
+import type { IncidentService } from './incident.service';
 import {
   IncidentConnection,
   IncidentEventType,
@@ -25,58 +26,45 @@ class IncidentsArgs extends PageArgs {
   filter?: IncidentFilter | null;
 }
 
-interface IncidentLoaders {
-  observables: BatchLoader<string, ObservableEntity[]>;
-  timeline: BatchLoader<string, IncidentEventEntity[]>;
-}
-
-/** Per-request loaders, keyed on the request's own loaders, so a page of incidents costs one query per nested list. */
-const perRequest = new WeakMap<Context['loaders'], IncidentLoaders>();
-function loadersFor(ctx: Context): IncidentLoaders {
-  let l = perRequest.get(ctx.loaders);
-  if (!l) {
-    l = {
-      observables: new BatchLoader((ids) => ctx.services.incidents.observablesOf(ctx.principal, ids)),
-      timeline: new BatchLoader((ids) => ctx.services.incidents.timelinesOf(ctx.principal, ids)),
-    };
-    perRequest.set(ctx.loaders, l);
-  }
-  return l;
-}
+type Ctx = RequestContext<IncidentLoaders & OrganizationLoaders>;
 
 @Resolver(() => IncidentType)
 export class IncidentResolver extends SharedObjectResolver(IncidentType) {
-  @Requires(Role.VIEWER)
+  constructor(private readonly service: IncidentService) {
+    super();
+  }
+
+  @Requires('read')
   @Query(() => IncidentType, { nullable: true, description: 'Null when missing or not shared with the caller.' })
-  incident(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return ctx.services.incidents.byId(ctx.principal, id);
+  incident(@Arg('id', () => ID) id: string, @Ctx() ctx: Ctx) {
+    return this.service.byId(ctx.principal, id);
   }
 
-  @Requires(Role.VIEWER)
+  @Requires('read')
   @Query(() => IncidentConnection, { description: 'Newest first.' })
-  async incidents(@Args(() => IncidentsArgs) args: IncidentsArgs, @Ctx() ctx: Context) {
-    return IncidentConnection.from(await ctx.services.incidents.list(ctx.principal, args.filter, args));
+  async incidents(@Args(() => IncidentsArgs) args: IncidentsArgs, @Ctx() ctx: Ctx) {
+    return IncidentConnection.from(await this.service.list(ctx.principal, args.filter, args));
   }
 
-  @Requires(Role.REPORTER)
+  @Requires('incident.report')
   @Mutation(() => IncidentType, { description: 'TLP defaults to AMBER_STRICT.' })
-  reportIncident(@Arg('input', () => IncidentInput) input: IncidentInput, @Ctx() ctx: Context) {
-    return ctx.services.incidents.report(ctx.principal, input);
+  reportIncident(@Arg('input', () => IncidentInput) input: IncidentInput, @Ctx() ctx: Ctx) {
+    return this.service.report(ctx.principal, input);
   }
 
-  @Requires(Role.REPORTER)
+  @Requires('incident.update')
   @Mutation(() => IncidentType, {
     description:
       'Triage, reopening and assignment: coordinator ANALYST. Notes and CONTAINED/RESOLVED/CLOSED: also the reporting organisation and those above it.',
   })
-  updateIncident(@Arg('id', () => ID) id: string, @Arg('input', () => IncidentUpdateInput) input: IncidentUpdateInput, @Ctx() ctx: Context) {
-    return ctx.services.incidents.update(ctx.principal, id, input);
+  updateIncident(@Arg('id', () => ID) id: string, @Arg('input', () => IncidentUpdateInput) input: IncidentUpdateInput, @Ctx() ctx: Ctx) {
+    return this.service.update(ctx.principal, id, input);
   }
 
-  @Requires(Role.REPORTER)
+  @Requires('incident.share')
   @Mutation(() => IncidentType, { description: 'Adds recipients (organisation codes or sharing-group names). The reporting organisation or a coordinator ANALYST.' })
-  shareIncident(@Arg('id', () => ID) id: string, @Arg('recipients', () => [String]) recipients: string[], @Ctx() ctx: Context) {
-    return ctx.services.incidents.share(ctx.principal, id, recipients);
+  shareIncident(@Arg('id', () => ID) id: string, @Arg('recipients', () => [String]) recipients: string[], @Ctx() ctx: Ctx) {
+    return this.service.share(ctx.principal, id, recipients);
   }
 
   @FieldResolver(() => [IncidentStatus], { description: 'The statuses the life cycle allows next (whoever may set them).' })
@@ -85,13 +73,13 @@ export class IncidentResolver extends SharedObjectResolver(IncidentType) {
   }
 
   @FieldResolver(() => [ObservableType_])
-  async observables(@Root() row: IncidentEntity, @Ctx() ctx: Context) {
-    return (await loadersFor(ctx).observables.load(row.id)) ?? [];
+  async observables(@Root() row: IncidentEntity, @Ctx() ctx: Ctx) {
+    return ctx.loaders.incidentObservables.load(row.id);
   }
 
   @FieldResolver(() => [IncidentEventType], { description: 'Oldest first.' })
-  async timeline(@Root() row: IncidentEntity, @Ctx() ctx: Context): Promise<IncidentEventType[]> {
-    const events = (await loadersFor(ctx).timeline.load(row.id)) ?? [];
+  async timeline(@Root() row: IncidentEntity, @Ctx() ctx: Ctx): Promise<IncidentEventType[]> {
+    const events = await ctx.loaders.incidentTimeline.load(row.id);
     return events.map((e) => ({
       id: e.id,
       kind: e.kind,
@@ -108,7 +96,7 @@ export class IncidentResolver extends SharedObjectResolver(IncidentType) {
 @Resolver(() => IncidentEventType)
 export class IncidentEventResolver {
   @FieldResolver(() => OrganizationType, { description: 'The organisation that made the change.' })
-  actorOrganization(@Root() e: IncidentEventType, @Ctx() ctx: Context) {
+  actorOrganization(@Root() e: IncidentEventType, @Ctx() ctx: Ctx) {
     return ctx.loaders.organization.load(e.actorOrgId);
   }
 }

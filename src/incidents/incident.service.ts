@@ -1,20 +1,22 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditService } from '../audit/audit.service';
-import type { WarningService } from '../warnings/warning.service';
+import type { Authorizer, Subject } from '../auth/authorize';
 import { mayKnowRecipients, visibleTo } from '../auth/policy';
-import { actorName, hasRole, type Principal } from '../auth/principal';
-import { IncidentStatus, Role, SEVERITY_ORDER, Severity, Tlp, WarningKind, type IncidentCategory } from '../common/enums';
-import { badInput, forbidden, InputProblem, notFound } from '../common/errors';
+import { actorName, type Principal } from '../auth/principal';
+import { IncidentStatus, Severity, Tlp, WarningKind, type IncidentCategory } from '../common/enums';
+import { badInput, InputProblem, notFound } from '../common/errors';
 import { checkId } from '../common/ids';
 import type { Page } from '../common/pagination';
-import { checked, optionalText, text, textList } from '../common/validate';
+import { optionalText, text, textList } from '../common/validate';
+import { visibleById, visibleByIds, where } from '../db/filters';
 import { keysetPage } from '../db/paging';
-import { checkObservableList, ensureObservables, type CheckedObservable } from '../intel/observable.writes';
 import type { ObservableEntity } from '../intel/observable.entity';
+import { checkObservableList, linkObservables, type CheckedObservable } from '../intel/observable.writes';
 import type { OrganizationService } from '../organizations/organization.service';
-import { isCoordinatorAnalyst, isReportingSide, transitionProblem } from './incident-status';
+import type { WarningService } from '../warnings/warning.service';
+import { transitionProblem } from './incident-status';
 import { IncidentEntity, IncidentEventEntity, IncidentObservableEntity } from './incident.entity';
-import type { IncidentFilter, IncidentInput, IncidentUpdateInput } from './incident.types';
+import type { IncidentFilter, IncidentInput, IncidentUpdateInput } from './incident.inputs';
 
 export const IncidentEventKind = {
   REPORTED: 'REPORTED',
@@ -57,11 +59,13 @@ export class IncidentService {
     private readonly orgs: OrganizationService,
     private readonly audit: AuditService,
     private readonly warnings: WarningService,
+    private readonly authz: Authorizer,
   ) {}
 
   /** Stores the incident, its observables and the first timeline entry together, or nothing. */
   async report(p: Principal, input: IncidentInput): Promise<IncidentEntity> {
-    const v = checked(() => this.checkReport(input));
+    await this.authz.authorize(p, 'incident.report');
+    const v = this.checkReport(input);
     return this.db.transaction(async (m) => {
       const r = await this.orgs.resolveRecipients(m, input.recipients, 'input.recipients');
       const inserted = await m.insert(IncidentEntity, {
@@ -80,17 +84,7 @@ export class IncidentService {
         createdBy: actorName(p),
       });
       const id = String(inserted.identifiers[0].id);
-      if (v.observables.length) {
-        const json = JSON.stringify(v.observables);
-        await ensureObservables(m, v.observables);
-        await m.query(
-          `INSERT INTO incident_observables (incident_id, observable_id)
-           SELECT $2, o.id FROM observables o
-             JOIN jsonb_to_recordset($1::jsonb) AS x(type text, value text) ON o.type = x.type AND o.value = x.value
-           ON CONFLICT DO NOTHING`,
-          [json, id],
-        );
-      }
+      await linkObservables(m, 'incident', id, v.observables);
       await this.appendEvents(m, p, id, [{ kind: IncidentEventKind.REPORTED, toStatus: IncidentStatus.REPORTED }]);
       // Titles and notes stay out of the audit log: its readers need not be readers of the incident.
       await this.audit.record(
@@ -108,15 +102,13 @@ export class IncidentService {
     const qb = this.db.getRepository(IncidentEntity).createQueryBuilder('t').where(pol.sql, pol.params);
     const fl = filter ?? {};
     if (fl.statuses?.length) qb.andWhere('t.status IN (:...statuses)', { statuses: fl.statuses });
-    if (fl.minSeverity) qb.andWhere('t.severity IN (:...minSev)', { minSev: SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(fl.minSeverity)) });
+    where.minSeverity(qb, 't', fl.minSeverity);
     if (fl.categories?.length) qb.andWhere('t.category IN (:...categories)', { categories: fl.categories });
-    if (fl.authors?.length) {
-      qb.andWhere('t.author_id IN (SELECT id FROM organizations WHERE code = ANY(:authors))', { authors: fl.authors.map((a) => a.trim().toUpperCase()) });
-    }
+    where.authoredBy(qb, 't', fl.authors);
     if (fl.reportedAfter) qb.andWhere('t.created_at >= :after_ts', { after_ts: fl.reportedAfter });
     if (fl.reportedBefore) qb.andWhere('t.created_at < :before_ts', { before_ts: fl.reportedBefore });
     if (fl.assignee != null) {
-      const who = checked(() => text('filter.assignee', fl.assignee!, { max: 200 }));
+      const who = text('filter.assignee', fl.assignee!, { max: 200 });
       qb.andWhere('lower(t.assignee) = lower(:assignee)', { assignee: who });
     }
     return keysetPage(qb, 't', args);
@@ -124,13 +116,12 @@ export class IncidentService {
 
   /** One incident if the caller may read it; null for hidden and missing alike. */
   async byId(p: Principal, id: string): Promise<IncidentEntity | null> {
-    const pol = visibleTo(p, 't');
-    return this.db
-      .getRepository(IncidentEntity)
-      .createQueryBuilder('t')
-      .where('t.id = :id', { id: checkId(id) })
-      .andWhere(pol.sql, pol.params)
-      .getOne();
+    return visibleById(this.db.manager, IncidentEntity, visibleTo(p, 't'), checkId(id));
+  }
+
+  /** Incidents by id among those the caller may read, in one query. */
+  async byIds(p: Principal, ids: readonly string[]): Promise<Map<string, IncidentEntity>> {
+    return visibleByIds(this.db.manager, IncidentEntity, visibleTo(p, 't'), ids);
   }
 
   /**
@@ -138,70 +129,65 @@ export class IncidentService {
    * visible ones the caller may not change are FORBIDDEN (see incident-status.ts).
    */
   async update(p: Principal, id: string, input: IncidentUpdateInput): Promise<IncidentEntity> {
+    await this.authz.authorize(p, 'incident.update');
     const iid = checkId(id);
-    const change = checked(() => this.checkUpdate(input));
-    return this.audit.guard(p, { action: 'incident.update', targetType: 'Incident', targetId: iid }, () =>
-      this.db.transaction(async (m) => {
-        const inc = await this.lockVisible(m, p, iid);
-        if (!inc) throw notFound('Incident', id);
-        const coordinator = isCoordinatorAnalyst(p);
-        if (!coordinator && !isReportingSide(p, inc.authorId)) {
-          throw forbidden('only the reporting organisation, the organisations above it, or a coordinator organisation\'s ANALYST may update this incident');
+    const change = this.checkUpdate(input);
+    return this.db.transaction(async (m) => {
+      const inc = await visibleById(m, IncidentEntity, visibleTo(p, 't'), iid, { lock: true });
+      if (!inc) throw notFound('Incident', id);
+      const subject = subjectOf(inc);
+      await this.authz.authorize(p, 'incident.update', subject);
+      const events: NewEvent[] = [];
+      const set: Partial<Pick<IncidentEntity, 'status' | 'assignee'>> = {};
+      if (change.status) {
+        const problem = transitionProblem(inc.status, change.status);
+        if (problem) throw badInput('input.status', problem);
+        if (change.status === IncidentStatus.TRIAGED) await this.authz.authorize(p, 'incident.triage', subject);
+        events.push({ kind: IncidentEventKind.STATUS_CHANGED, fromStatus: inc.status, toStatus: change.status });
+        set.status = change.status;
+      }
+      if (change.assignee !== undefined) {
+        await this.authz.authorize(p, 'incident.assign', subject);
+        if (change.assignee !== inc.assignee) {
+          events.push({ kind: IncidentEventKind.ASSIGNED, note: change.assignee });
+          set.assignee = change.assignee;
         }
-        const events: NewEvent[] = [];
-        const set: Partial<Pick<IncidentEntity, 'status' | 'assignee'>> = {};
-        if (change.status) {
-          const problem = transitionProblem(inc.status, change.status);
-          if (problem) throw badInput('input.status', problem);
-          if (change.status === IncidentStatus.TRIAGED && !coordinator) {
-            throw forbidden('only a coordinator organisation\'s ANALYST may triage or reopen an incident');
-          }
-          events.push({ kind: IncidentEventKind.STATUS_CHANGED, fromStatus: inc.status, toStatus: change.status });
-          set.status = change.status;
-        }
-        if (change.assignee !== undefined) {
-          if (!coordinator) throw forbidden('only a coordinator organisation\'s ANALYST may assign an incident');
-          if (change.assignee !== inc.assignee) {
-            events.push({ kind: IncidentEventKind.ASSIGNED, note: change.assignee });
-            set.assignee = change.assignee;
-          }
-        }
-        if (change.note) events.push({ kind: IncidentEventKind.NOTE, note: change.note });
-        if (events.length) {
-          await m.createQueryBuilder().update(IncidentEntity).set({ ...set, updatedAt: () => 'now()' }).where('id = :id', { id: iid }).execute();
-          await this.appendEvents(m, p, iid, events);
-          await this.audit.record(
-            p,
+      }
+      if (change.note) events.push({ kind: IncidentEventKind.NOTE, note: change.note });
+      if (events.length) {
+        await m.createQueryBuilder().update(IncidentEntity).set({ ...set, updatedAt: () => 'now()' }).where('id = :id', { id: iid }).execute();
+        await this.appendEvents(m, p, iid, events);
+        await this.audit.record(
+          p,
+          {
+            action: 'incident.update',
+            targetType: 'Incident',
+            targetId: iid,
+            detail: { fromStatus: inc.status, toStatus: set.status ?? null, assigned: 'assignee' in set, noted: !!change.note },
+          },
+          m,
+        );
+        if (set.status || change.note) {
+          const what = [set.status ? `${inc.status} → ${set.status}` : null, change.note ? 'new note' : null].filter(Boolean).join(', ');
+          await this.warnings.raise(m, [
             {
-              action: 'incident.update',
-              targetType: 'Incident',
-              targetId: iid,
-              detail: { fromStatus: inc.status, toStatus: set.status ?? null, assigned: 'assignee' in set, noted: !!change.note },
+              kind: WarningKind.INCIDENT_UPDATED,
+              severity: inc.severity,
+              title: `Incident updated: ${inc.title}`.slice(0, 300),
+              summary: what,
+              subjectType: 'Incident',
+              subjectId: iid,
+              authorId: inc.authorId,
+              tlp: inc.tlp,
+              recipientOrgIds: inc.recipientOrgIds,
+              recipientGroupIds: inc.recipientGroupIds,
+              audienceOrgIds: null,
             },
-            m,
-          );
-          if (set.status || change.note) {
-            const what = [set.status ? `${inc.status} → ${set.status}` : null, change.note ? 'new note' : null].filter(Boolean).join(', ');
-            await this.warnings.raise(m, [
-              {
-                kind: WarningKind.INCIDENT_UPDATED,
-                severity: inc.severity,
-                title: `Incident updated: ${inc.title}`.slice(0, 300),
-                summary: what,
-                subjectType: 'Incident',
-                subjectId: iid,
-                authorId: inc.authorId,
-                tlp: inc.tlp,
-                recipientOrgIds: inc.recipientOrgIds,
-                recipientGroupIds: inc.recipientGroupIds,
-                audienceOrgIds: null,
-              },
-            ]);
-          }
+          ]);
         }
-        return m.findOneByOrFail(IncidentEntity, { id: iid });
-      }),
-    );
+      }
+      return m.findOneByOrFail(IncidentEntity, { id: iid });
+    });
   }
 
   /**
@@ -210,38 +196,33 @@ export class IncidentService {
    * where only the author decides who reads it.
    */
   async share(p: Principal, id: string, recipients: string[]): Promise<IncidentEntity> {
+    await this.authz.authorize(p, 'incident.share');
     const iid = checkId(id);
     if (!recipients.length) throw badInput('recipients', 'must name at least one organisation code or sharing group');
-    return this.audit.guard(p, { action: 'incident.share', targetType: 'Incident', targetId: iid }, () =>
-      this.db.transaction(async (m) => {
-        const inc = await this.lockVisible(m, p, iid);
-        if (!inc) throw notFound('Incident', id);
-        const isAuthor = inc.authorId === p.orgId && hasRole(p, Role.REPORTER);
-        if (!isAuthor) {
-          if (!isCoordinatorAnalyst(p)) throw forbidden('only the reporting organisation or a coordinator organisation\'s ANALYST may share this incident');
-          if (inc.tlp === Tlp.RED) throw forbidden('only the reporting organisation may share a TLP:RED incident');
-        }
-        const r = await this.orgs.resolveRecipients(m, recipients, 'recipients');
-        const addOrgs = r.orgIds.filter((x) => !inc.recipientOrgIds.includes(x));
-        const addGroups = r.groupIds.filter((x) => !inc.recipientGroupIds.includes(x));
-        if (addOrgs.length || addGroups.length) {
-          await m
-            .createQueryBuilder()
-            .update(IncidentEntity)
-            .set({
-              recipientOrgIds: [...inc.recipientOrgIds, ...addOrgs],
-              recipientGroupIds: [...inc.recipientGroupIds, ...addGroups],
-              updatedAt: () => 'now()',
-            })
-            .where('id = :id', { id: iid })
-            .execute();
-          const names = await this.orgs.recipientNames(p, { orgIds: addOrgs, groupIds: addGroups });
-          await this.appendEvents(m, p, iid, [{ kind: IncidentEventKind.SHARED, note: names.join(', ') }]);
-          await this.audit.record(p, { action: 'incident.share', targetType: 'Incident', targetId: iid, detail: { added: names } }, m);
-        }
-        return m.findOneByOrFail(IncidentEntity, { id: iid });
-      }),
-    );
+    return this.db.transaction(async (m) => {
+      const inc = await visibleById(m, IncidentEntity, visibleTo(p, 't'), iid, { lock: true });
+      if (!inc) throw notFound('Incident', id);
+      await this.authz.authorize(p, 'incident.share', subjectOf(inc));
+      const r = await this.orgs.resolveRecipients(m, recipients, 'recipients');
+      const addOrgs = r.orgIds.filter((x) => !inc.recipientOrgIds.includes(x));
+      const addGroups = r.groupIds.filter((x) => !inc.recipientGroupIds.includes(x));
+      if (addOrgs.length || addGroups.length) {
+        await m
+          .createQueryBuilder()
+          .update(IncidentEntity)
+          .set({
+            recipientOrgIds: [...inc.recipientOrgIds, ...addOrgs],
+            recipientGroupIds: [...inc.recipientGroupIds, ...addGroups],
+            updatedAt: () => 'now()',
+          })
+          .where('id = :id', { id: iid })
+          .execute();
+        const names = await this.orgs.recipientNames(p, { orgIds: addOrgs, groupIds: addGroups });
+        await this.appendEvents(m, p, iid, [{ kind: IncidentEventKind.SHARED, note: names.join(', ') }]);
+        await this.audit.record(p, { action: 'incident.share', targetType: 'Incident', targetId: iid, detail: { added: names } }, m);
+      }
+      return m.findOneByOrFail(IncidentEntity, { id: iid });
+    });
   }
 
   /** Linked observables per incident, for the incidents among `ids` the caller may read. */
@@ -315,18 +296,6 @@ export class IncidentService {
     return out;
   }
 
-  /** The row, locked for the rest of the transaction, if the caller may read it. */
-  private lockVisible(m: EntityManager, p: Principal, id: string): Promise<IncidentEntity | null> {
-    const pol = visibleTo(p, 't');
-    return m
-      .getRepository(IncidentEntity)
-      .createQueryBuilder('t')
-      .where('t.id = :id', { id })
-      .andWhere(pol.sql, pol.params)
-      .setLock('pessimistic_write', undefined, ['t'])
-      .getOne();
-  }
-
   /** One statement per entry so that `seq` follows the order given. */
   private async appendEvents(m: EntityManager, p: Principal, incidentId: string, events: NewEvent[]): Promise<void> {
     for (const e of events) {
@@ -341,4 +310,8 @@ export class IncidentService {
       });
     }
   }
+}
+
+function subjectOf(inc: IncidentEntity): Subject {
+  return { target: { type: 'Incident', id: inc.id }, authorId: inc.authorId, tlp: inc.tlp, status: inc.status };
 }

@@ -1,7 +1,9 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { IncidentCategory, IncidentStatus, ObservableType, Severity, Tlp } from '../common/enums';
+import { IncidentCategory, IncidentStatus, Severity, Tlp } from '../common/enums';
 import { ConnectionType } from '../common/pagination';
 import { SharedObjectType } from '../common/shared.types';
+import type * as In from './incident.inputs';
+import { ObservableInput } from '../intel/intel.types';
 
 @ObjectType('Incident', { description: 'An incident an organisation reported on one of its systems, followed to closure.' })
 export class IncidentType extends SharedObjectType {
@@ -74,16 +76,7 @@ export class IncidentEventType {
 }
 
 @InputType()
-export class IncidentObservableInput {
-  @Field(() => ObservableType)
-  type!: ObservableType;
-
-  @Field(() => String, { description: 'Normalised before it is stored.' })
-  value!: string;
-}
-
-@InputType()
-export class IncidentInput {
+export class IncidentInput implements In.IncidentInput {
   @Field(() => String, { description: 'At most 200 characters.' })
   title!: string;
 
@@ -105,8 +98,8 @@ export class IncidentInput {
   @Field(() => [String], { nullable: true })
   affectedSystems?: string[] | null;
 
-  @Field(() => [IncidentObservableInput], { nullable: true, description: 'At most 1,000.' })
-  observables?: IncidentObservableInput[] | null;
+  @Field(() => [ObservableInput], { nullable: true, description: 'At most 1,000.' })
+  observables?: ObservableInput[] | null;
 
   @Field(() => Tlp, { nullable: true, description: 'Default AMBER_STRICT: no other agency reads it unless named a recipient.' })
   tlp?: Tlp | null;
@@ -116,7 +109,7 @@ export class IncidentInput {
 }
 
 @InputType()
-export class IncidentUpdateInput {
+export class IncidentUpdateInput implements In.IncidentUpdateInput {
   @Field(() => IncidentStatus, { nullable: true, description: 'The next status; see Incident.nextStatuses.' })
   status?: IncidentStatus | null;
 
@@ -128,7 +121,7 @@ export class IncidentUpdateInput {
 }
 
 @InputType()
-export class IncidentFilter {
+export class IncidentFilter implements In.IncidentFilter {
   @Field(() => [IncidentStatus], { nullable: true })
   statuses?: IncidentStatus[] | null;
 

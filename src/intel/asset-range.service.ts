@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
 import type { AuditService } from '../audit/audit.service';
+import type { Authorizer } from '../auth/authorize';
 import { visibleTo } from '../auth/policy';
 import { actorName, type Principal } from '../auth/principal';
 import { ObservableType } from '../common/enums';
 import { badInput, InputProblem } from '../common/errors';
 import type { Page } from '../common/pagination';
-import { checked } from '../common/validate';
 import { keysetPage } from '../db/paging';
 import { AssetRangeEntity } from './asset-range.entity';
 import { IndicatorEntity } from './indicator.entity';
@@ -30,6 +30,7 @@ export class AssetRangeService {
   constructor(
     private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly authz: Authorizer,
   ) {}
 
   async list(p: Principal): Promise<AssetRangeEntity[]> {
@@ -38,14 +39,15 @@ export class AssetRangeService {
 
   /** Replaces the caller's organisation's ranges with `ranges`, all or nothing. */
   async replace(p: Principal, ranges: string[]): Promise<AssetRangeEntity[]> {
+    await this.authz.authorize(p, 'assetRange.set');
     if (ranges.length > MAX_RANGES) throw badInput('ranges', `must have at most ${MAX_RANGES} items`);
-    const cidrs = checked(() => [...new Set(ranges.map((r, i) => toCidr(r, `ranges[${i}]`)))]);
+    const cidrs = [...new Set(ranges.map((r, i) => toCidr(r, `ranges[${i}]`)))];
     await this.db.transaction(async (m) => {
       await m.delete(AssetRangeEntity, { organizationId: p.orgId });
       if (cidrs.length) {
         await m.insert(AssetRangeEntity, cidrs.map((cidr) => ({ organizationId: p.orgId, cidr, createdBy: actorName(p) })));
       }
-      await this.audit.record(p, { action: 'assetRanges.set', targetType: 'AssetRange', detail: { ranges: cidrs } }, m);
+      await this.audit.record(p, { action: 'assetRange.set', targetType: 'AssetRange', detail: { ranges: cidrs } }, m);
     });
     return this.list(p);
   }
@@ -65,7 +67,7 @@ export class AssetRangeService {
       .andWhere('o.net IS NOT NULL AND t.revoked = false');
     if (ranges) {
       if (ranges.length > MAX_RANGES) throw badInput('ranges', `must have at most ${MAX_RANGES} items`);
-      const cidrs = checked(() => ranges.map((r, i) => toCidr(r, `ranges[${i}]`)));
+      const cidrs = ranges.map((r, i) => toCidr(r, `ranges[${i}]`));
       if (!p.isCoordinator && cidrs.length) {
         const rows: { ok: boolean }[] = await this.db.query(
           `SELECT EXISTS (SELECT 1 FROM asset_ranges a WHERE a.organization_id = $2 AND r <<= a.cidr) AS ok

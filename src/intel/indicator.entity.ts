@@ -1,7 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { ObservableEntity } from './observable.entity';
 import { Severity, ThreatType } from '../common/enums';
-import { SharedObjectColumns } from '../common/shared.entity';
+import { SharedObjectColumns } from '../organizations/shared-object.entity';
 
 @Entity('indicators')
 @Index('uq_indicators_observable_author', ['observableId', 'authorId'], { unique: true })

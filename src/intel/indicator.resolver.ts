@@ -1,10 +1,13 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../auth/context';
 import { Requires } from '../auth/roles';
-import { Role } from '../common/enums';
 import { PageArgs } from '../common/pagination';
-import { SharedObjectResolver } from '../common/shared.resolver';
-import type { Context } from '../context';
+import type { OrganizationLoaders } from '../organizations/organization.loaders';
+import { SharedObjectResolver } from '../organizations/shared-object.resolver';
+import type { AssetRangeService } from './asset-range.service';
 import type { IndicatorEntity } from './indicator.entity';
+import type { IndicatorService } from './indicator.service';
+import type { IntelLoaders } from './intel.loaders';
 import {
   IndicatorConnection,
   IndicatorFilter,
@@ -26,46 +29,55 @@ class ExposureArgs extends PageArgs {
   ranges?: string[] | null;
 }
 
+type Ctx = RequestContext<IntelLoaders & OrganizationLoaders>;
+
 @Resolver(() => IndicatorType)
 export class IndicatorResolver extends SharedObjectResolver(IndicatorType) {
-  @Requires(Role.VIEWER)
+  constructor(
+    private readonly indicatorService: IndicatorService,
+    private readonly assetRangeService: AssetRangeService,
+  ) {
+    super();
+  }
+
+  @Requires('read')
   @Query(() => IndicatorType, { nullable: true, description: 'Null when missing or not shared with the caller.' })
-  indicator(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return ctx.services.indicators.byId(ctx.principal, id);
+  indicator(@Arg('id', () => ID) id: string, @Ctx() ctx: Ctx) {
+    return this.indicatorService.byId(ctx.principal, id);
   }
 
-  @Requires(Role.VIEWER)
+  @Requires('read')
   @Query(() => IndicatorConnection, { description: 'Newest first. Revoked indicators only with filter.includeRevoked.' })
-  async indicators(@Args(() => IndicatorsArgs) args: IndicatorsArgs, @Ctx() ctx: Context) {
-    return IndicatorConnection.from(await ctx.services.indicators.list(ctx.principal, args.filter, args));
+  async indicators(@Args(() => IndicatorsArgs) args: IndicatorsArgs, @Ctx() ctx: Ctx) {
+    return IndicatorConnection.from(await this.indicatorService.list(ctx.principal, args.filter, args));
   }
 
-  @Requires(Role.VIEWER)
+  @Requires('read')
   @Query(() => IndicatorConnection, { description: 'IP and CIDR indicators overlapping the caller\'s asset ranges (or `ranges`).' })
-  async exposure(@Args(() => ExposureArgs) args: ExposureArgs, @Ctx() ctx: Context) {
-    return IndicatorConnection.from(await ctx.services.assetRanges.exposure(ctx.principal, args.ranges, args));
+  async exposure(@Args(() => ExposureArgs) args: ExposureArgs, @Ctx() ctx: Ctx) {
+    return IndicatorConnection.from(await this.assetRangeService.exposure(ctx.principal, args.ranges, args));
   }
 
-  @Requires(Role.CONTRIBUTOR)
+  @Requires('indicator.submit')
   @Mutation(() => SubmitIndicatorsPayload, {
     description: 'Up to 5,000 items. Bad items are reported by index and the rest stored, unless atomic is true.',
   })
   submitIndicators(
     @Arg('input', () => [IndicatorInput]) input: IndicatorInput[],
     @Arg('atomic', () => Boolean, { defaultValue: false, description: 'Store nothing if any item is rejected.' }) atomic: boolean,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: Ctx,
   ) {
-    return ctx.services.indicators.submit(ctx.principal, input, { atomic });
+    return this.indicatorService.submit(ctx.principal, input, { atomic });
   }
 
-  @Requires(Role.CONTRIBUTOR)
+  @Requires('indicator.revoke')
   @Mutation(() => IndicatorType, { description: 'Only the organisation that posted it.' })
-  revokeIndicator(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: Context) {
-    return ctx.services.indicators.revoke(ctx.principal, id, reason);
+  revokeIndicator(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: Ctx) {
+    return this.indicatorService.revoke(ctx.principal, id, reason);
   }
 
   @FieldResolver(() => ObservableType_)
-  observable(@Root() row: IndicatorEntity, @Ctx() ctx: Context) {
+  observable(@Root() row: IndicatorEntity, @Ctx() ctx: Ctx) {
     return row.observable ?? ctx.loaders.observable.load(row.observableId);
   }
 }

@@ -1,18 +1,20 @@
 import type { DataSource } from 'typeorm';
 import type { AuditService } from '../audit/audit.service';
+import type { Authorizer } from '../auth/authorize';
 import { visibleTo } from '../auth/policy';
 import { actorName, type Principal } from '../auth/principal';
-import { ObservableType, SEVERITY_ORDER, Severity, ThreatType, Tlp } from '../common/enums';
-import { badInput, ErrorCode, forbidden, InputProblem, notFound } from '../common/errors';
+import { Severity, ThreatType, Tlp } from '../common/enums';
+import { badInput, InputProblem, notFound } from '../common/errors';
 import { checkId } from '../common/ids';
-import { LIMITS } from '../common/limits';
 import type { Page } from '../common/pagination';
-import { checked, intRange, optionalText, text, textList } from '../common/validate';
+import { intRange, optionalText, text, textList } from '../common/validate';
+import { visibleById, visibleByIds, where } from '../db/filters';
 import { keysetPage } from '../db/paging';
 import { OrganizationService } from '../organizations/organization.service';
 import type { WarningService } from '../warnings/warning.service';
+import { checkBulkSize, checkItems, sharedItem, type SharedItemRow } from './bulk';
 import { IndicatorEntity } from './indicator.entity';
-import type { IndicatorFilter, IndicatorInput, ItemError } from './intel.types';
+import type { IndicatorFilter, IndicatorInput, ItemError } from './intel.inputs';
 import { normalizeObservable } from './normalize';
 import { ensureObservables } from './observable.writes';
 
@@ -42,14 +44,7 @@ export const UPSERT_INDICATORS_SQL = `INSERT INTO indicators (observable_id, aut
  RETURNING id, observable_id, (xmax = 0) AS inserted`;
 
 /** A checked item, ready to be written (also what test/bench/ingest.bench.ts sends raw). */
-export interface IndicatorRow {
-  index: number;
-  type: ObservableType;
-  value: string;
-  net: string | null;
-  tlp: Tlp;
-  recipient_org_ids: string[];
-  recipient_group_ids: string[];
+export interface IndicatorRow extends SharedItemRow {
   confidence: number;
   severity: Severity;
   threat_types: ThreatType[];
@@ -70,6 +65,7 @@ export class IndicatorService {
     private readonly orgs: OrganizationService,
     private readonly audit: AuditService,
     private readonly warnings: WarningService,
+    private readonly authz: Authorizer,
   ) {}
 
   /**
@@ -80,26 +76,17 @@ export class IndicatorService {
    * caller's own indicator for it.
    */
   async submit(p: Principal, input: IndicatorInput[], opts: { atomic?: boolean } = {}): Promise<SubmitResult> {
-    if (input.length === 0) throw badInput('input', 'must contain at least one item');
-    if (input.length > LIMITS.bulkItems) throw badInput('input', `must contain at most ${LIMITS.bulkItems} items`);
-    const errors = new Map<number, ItemError>();
-    const rows: IndicatorRow[] = [];
+    await this.authz.authorize(p, 'indicator.submit');
+    checkBulkSize(input);
 
     return this.db.transaction(async (m) => {
       const defaultTlp = await this.orgs.defaultTlp(p, m);
       const found = await this.orgs.lookupRecipients(m, input.flatMap((i) => i.recipients ?? []));
-      input.forEach((item, index) => {
-        try {
-          rows.push(this.checkItem(item, index, defaultTlp, found));
-        } catch (err) {
-          if (!(err instanceof InputProblem)) throw err;
-          errors.set(index, { code: ErrorCode.BAD_USER_INPUT, field: err.field, message: err.message });
-        }
-      });
+      const { rows, errors } = checkItems(input, (item, index, f) => this.checkItem(item, index, f, defaultTlp, found));
       if (opts.atomic && errors.size) {
         const first = [...errors.values()][0];
         const e = badInput('input', `${errors.size} of ${input.length} items rejected, nothing was stored; first: ${first.message}`);
-        Object.assign(e.extensions, { items: [...errors.entries()].map(([index, er]) => ({ index, ...er })) });
+        Object.assign(e.details, { items: [...errors.entries()].map(([index, er]) => ({ index, ...er })) });
         throw e;
       }
 
@@ -139,7 +126,7 @@ export class IndicatorService {
         }
         await this.audit.record(
           p,
-          { action: 'indicators.submit', targetType: 'Indicator', detail: { items: input.length, written: written.length, rejected: errors.size } },
+          { action: 'indicator.submit', targetType: 'Indicator', detail: { items: input.length, written: written.length, rejected: errors.size } },
           m,
         );
       }
@@ -155,21 +142,19 @@ export class IndicatorService {
     });
   }
 
-  private checkItem(item: IndicatorInput, index: number, defaultTlp: Tlp, found: Map<string, { org?: string; group?: string }>): IndicatorRow {
-    const f = (name: string) => `input[${index}].${name}`;
-    const norm = normalizeObservable(item.type, item.value, f('value'));
+  private checkItem(
+    item: IndicatorInput,
+    index: number,
+    f: (name: string) => string,
+    defaultTlp: Tlp,
+    found: Map<string, { org?: string; group?: string }>,
+  ): IndicatorRow {
     const validFrom = item.validFrom ?? null;
     const validUntil = item.validUntil ?? null;
+    const shared = sharedItem(item, index, f, defaultTlp, found);
     if (validFrom && validUntil && validUntil <= validFrom) throw new InputProblem(f('validUntil'), 'must be after validFrom');
-    const recipients = OrganizationService.pickRecipients(found, item.recipients, f('recipients'));
     return {
-      index,
-      type: item.type,
-      value: norm.value,
-      net: norm.net,
-      tlp: item.tlp ?? defaultTlp,
-      recipient_org_ids: recipients.orgIds,
-      recipient_group_ids: recipients.groupIds,
+      ...shared,
       confidence: item.confidence == null ? 50 : intRange(f('confidence'), item.confidence, 0, 100),
       severity: item.severity ?? Severity.MEDIUM,
       threat_types: [...new Set(item.threatTypes ?? [])],
@@ -189,22 +174,20 @@ export class IndicatorService {
     if (fl.types?.length) qb.andWhere('o.type IN (:...types)', { types: fl.types });
     if (fl.value != null) {
       let value = fl.value.trim();
-      if (fl.types?.length === 1) value = checked(() => normalizeObservable(fl.types![0], fl.value!, 'filter.value').value);
+      if (fl.types?.length === 1) value = normalizeObservable(fl.types![0], fl.value!, 'filter.value').value;
       qb.andWhere('o.value = :value', { value });
     }
     if (fl.valueContains) {
-      const needle = checked(() => text('filter.valueContains', fl.valueContains!, { max: 256 }));
+      const needle = text('filter.valueContains', fl.valueContains!, { max: 256 });
       qb.andWhere(`o.value ILIKE :contains ESCAPE '\\'`, { contains: `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
     }
-    if (fl.minSeverity) qb.andWhere('t.severity IN (:...minSev)', { minSev: SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(fl.minSeverity)) });
+    where.minSeverity(qb, 't', fl.minSeverity);
     if (fl.severities?.length) qb.andWhere('t.severity IN (:...sevs)', { sevs: fl.severities });
     if (fl.tlp?.length) qb.andWhere('t.tlp IN (:...tlps)', { tlps: fl.tlp });
     if (fl.threatTypes?.length) qb.andWhere('t.threat_types && CAST(:threats AS text[])', { threats: fl.threatTypes });
     if (fl.tags?.length) qb.andWhere('t.tags && CAST(:tags AS text[])', { tags: fl.tags.map((t) => t.trim().toLowerCase()) });
-    if (fl.authors?.length) {
-      qb.andWhere('t.author_id IN (SELECT id FROM organizations WHERE code = ANY(:authors))', { authors: fl.authors.map((a) => a.trim().toUpperCase()) });
-    }
-    if (fl.minConfidence != null) qb.andWhere('t.confidence >= :minConf', { minConf: checked(() => intRange('filter.minConfidence', fl.minConfidence!, 0, 100)) });
+    where.authoredBy(qb, 't', fl.authors);
+    if (fl.minConfidence != null) qb.andWhere('t.confidence >= :minConf', { minConf: intRange('filter.minConfidence', fl.minConfidence!, 0, 100) });
     if (fl.reportedAfter) qb.andWhere('t.last_reported >= :after_ts', { after_ts: fl.reportedAfter });
     if (fl.reportedBefore) qb.andWhere('t.last_reported < :before_ts', { before_ts: fl.reportedBefore });
     if (!fl.includeRevoked) qb.andWhere('t.revoked = false');
@@ -213,40 +196,30 @@ export class IndicatorService {
 
   /** One indicator if the caller may read it; null for hidden and missing alike. */
   async byId(p: Principal, id: string): Promise<IndicatorEntity | null> {
-    const pol = visibleTo(p, 't');
-    return this.db
-      .getRepository(IndicatorEntity)
-      .createQueryBuilder('t')
-      .innerJoinAndSelect('t.observable', 'o')
-      .where('t.id = :id', { id: checkId(id) })
-      .andWhere(pol.sql, pol.params)
-      .getOne();
+    return visibleById(this.db.manager, IndicatorEntity, visibleTo(p, 't'), checkId(id), { join: ['observable', 'o'] });
+  }
+
+  /** Indicators by id among those the caller may read (federation references, exports): one query for the batch. */
+  async byIds(p: Principal, ids: readonly string[]): Promise<Map<string, IndicatorEntity>> {
+    return visibleByIds(this.db.manager, IndicatorEntity, visibleTo(p, 't'), ids, { join: ['observable', 'o'] });
   }
 
   /** Only the author organisation revokes its assertion; others get NOT_FOUND or FORBIDDEN exactly as reads would show it. */
   async revoke(p: Principal, id: string, reason: string): Promise<IndicatorEntity> {
-    const why = checked(() => text('reason', reason, { max: 1000 }));
-    return this.audit.guard(p, { action: 'indicator.revoke', targetType: 'Indicator', targetId: id }, () =>
-      this.db.transaction(async (m) => {
-        const pol = visibleTo(p, 't');
-        const ind = await m
-          .getRepository(IndicatorEntity)
-          .createQueryBuilder('t')
-          .innerJoinAndSelect('t.observable', 'o')
-          .where('t.id = :id', { id: checkId(id) })
-          .andWhere(pol.sql, pol.params)
-          .setLock('pessimistic_write', undefined, ['t'])
-          .getOne();
-        if (!ind) throw notFound('Indicator', id);
-        if (ind.authorId !== p.orgId) throw forbidden('only the organisation that posted an indicator may revoke it');
-        ind.revoked = true;
-        ind.revokedReason = why;
-        ind.updatedBy = actorName(p);
-        await m.update(IndicatorEntity, { id: ind.id }, { revoked: true, revokedReason: why, updatedBy: ind.updatedBy });
-        await this.audit.record(p, { action: 'indicator.revoke', targetType: 'Indicator', targetId: ind.id, detail: { reason: why } }, m);
-        return ind;
-      }),
-    );
+    await this.authz.authorize(p, 'indicator.revoke');
+    const why = text('reason', reason, { max: 1000 });
+    const iid = checkId(id);
+    return this.db.transaction(async (m) => {
+      const ind = await visibleById(m, IndicatorEntity, visibleTo(p, 't'), iid, { lock: true, join: ['observable', 'o'] });
+      if (!ind) throw notFound('Indicator', id);
+      await this.authz.authorize(p, 'indicator.revoke', { target: { type: 'Indicator', id: iid }, authorId: ind.authorId });
+      ind.revoked = true;
+      ind.revokedReason = why;
+      ind.updatedBy = actorName(p);
+      await m.update(IndicatorEntity, { id: ind.id }, { revoked: true, revokedReason: why, updatedBy: ind.updatedBy });
+      await this.audit.record(p, { action: 'indicator.revoke', targetType: 'Indicator', targetId: ind.id, detail: { reason: why } }, m);
+      return ind;
+    });
   }
 }
 

@@ -2,6 +2,7 @@ import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ObservableType, Severity, ThreatType, Tlp } from '../common/enums';
 import { ConnectionType } from '../common/pagination';
 import { SharedObjectType } from '../common/shared.types';
+import type * as In from './intel.inputs';
 
 @ObjectType('Observable', { description: 'A normalised technical value. Its aggregates cover only what the caller may read.' })
 export class ObservableType_ {
@@ -121,8 +122,17 @@ export class ObservableStatsType {
   sightingCount!: number;
 }
 
+@InputType({ description: 'An observable named by type and value; the value is normalised like an indicator\'s.' })
+export class ObservableInput implements In.ObservableRef {
+  @Field(() => ObservableType)
+  type!: ObservableType;
+
+  @Field(() => String)
+  value!: string;
+}
+
 @InputType()
-export class IndicatorInput {
+export class IndicatorInput implements In.IndicatorInput {
   @Field(() => ObservableType)
   type!: ObservableType;
 
@@ -158,7 +168,7 @@ export class IndicatorInput {
 }
 
 @ObjectType('ItemError', { description: 'Why one item of a bulk call was rejected.' })
-export class ItemError {
+export class ItemError implements In.ItemError {
   @Field(() => String)
   code!: string;
 
@@ -200,7 +210,7 @@ export class SubmitIndicatorsPayload {
 }
 
 @InputType()
-export class SightingInput {
+export class SightingInput implements In.SightingInput {
   @Field(() => ObservableType)
   type!: ObservableType;
 
@@ -254,7 +264,7 @@ export class ReportSightingsPayload {
 }
 
 @InputType()
-export class IndicatorFilter {
+export class IndicatorFilter implements In.IndicatorFilter {
   @Field(() => [ObservableType], { nullable: true })
   types?: ObservableType[] | null;
 

@@ -1,10 +1,14 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../auth/context';
 import { Requires } from '../auth/roles';
-import { ObservableType, Role } from '../common/enums';
+import { ObservableType } from '../common/enums';
 import { PageArgs } from '../common/pagination';
-import { SharedObjectResolver } from '../common/shared.resolver';
-import type { Context } from '../context';
+import type { OrganizationLoaders } from '../organizations/organization.loaders';
 import { OrganizationType } from '../organizations/organization.types';
+import { SharedObjectResolver } from '../organizations/shared-object.resolver';
+import type { AssetRangeService } from './asset-range.service';
+import type { IndicatorService } from './indicator.service';
+import type { IntelLoaders } from './intel.loaders';
 import {
   AssetRangeType,
   IndicatorConnection,
@@ -16,36 +20,46 @@ import {
   SightingType,
 } from './intel.types';
 import type { ObservableEntity } from './observable.entity';
+import type { ObservableService } from './observable.service';
 import type { SightingEntity } from './sighting.entity';
+import type { SightingService } from './sighting.service';
+
+type Ctx = RequestContext<IntelLoaders & OrganizationLoaders>;
 
 @Resolver(() => ObservableType_)
 export class ObservableResolver {
-  @Requires(Role.VIEWER)
+  constructor(
+    private readonly observableService: ObservableService,
+    private readonly indicatorService: IndicatorService,
+    private readonly sightingService: SightingService,
+  ) {}
+
+  @Requires('read')
   @Query(() => ObservableType_, {
     nullable: true,
     description: 'The value is normalised first. Null unless an indicator or sighting the caller may read refers to it.',
   })
-  observable(@Arg('type', () => ObservableType) type: ObservableType, @Arg('value', () => String) value: string, @Ctx() ctx: Context) {
-    return ctx.services.observables.lookup(ctx.principal, type, value);
+  observable(@Arg('type', () => ObservableType) type: ObservableType, @Arg('value', () => String) value: string, @Ctx() ctx: Ctx) {
+    return this.observableService.lookup(ctx.principal, type, value);
   }
 
   @FieldResolver(() => IndicatorConnection, { description: 'The visible, unrevoked indicators about it.' })
-  async indicators(@Root() o: ObservableEntity, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
-    return IndicatorConnection.from(await ctx.services.indicators.list(ctx.principal, { observableId: o.id }, args));
+  async indicators(@Root() o: ObservableEntity, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Ctx) {
+    return IndicatorConnection.from(await this.indicatorService.list(ctx.principal, { observableId: o.id }, args));
   }
 
   @FieldResolver(() => SightingConnection, { description: 'The visible sightings of it.' })
-  async sightings(@Root() o: ObservableEntity, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
-    return SightingConnection.from(await ctx.services.sightings.list(ctx.principal, { observableId: o.id }, args));
+  async sightings(@Root() o: ObservableEntity, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Ctx) {
+    return SightingConnection.from(await this.sightingService.list(ctx.principal, { observableId: o.id }, args));
   }
 
   @FieldResolver(() => ObservableStatsType)
-  stats(@Root() o: ObservableEntity, @Ctx() ctx: Context) {
+  stats(@Root() o: ObservableEntity, @Ctx() ctx: Ctx) {
     return ctx.loaders.observableStats.load(o.id);
   }
 
   @FieldResolver(() => [OrganizationType], { description: 'Organisations with a visible, unrevoked indicator about it.' })
-  async reporters(@Root() o: ObservableEntity, @Ctx() ctx: Context) {
+  async reporters(@Root() o: ObservableEntity, @Ctx() ctx: Ctx) {
     const stats = await ctx.loaders.observableStats.load(o.id);
     const orgs = await Promise.all((stats?.reporterIds ?? []).map((id) => ctx.loaders.organization.load(id)));
     return orgs.filter((x) => x !== undefined).sort((a, b) => a.code.localeCompare(b.code));
@@ -54,29 +68,35 @@ export class ObservableResolver {
 
 @Resolver(() => SightingType)
 export class SightingResolver extends SharedObjectResolver(SightingType) {
-  @Requires(Role.REPORTER)
+  constructor(private readonly sightingService: SightingService) {
+    super();
+  }
+
+  @Requires('sighting.report')
   @Mutation(() => ReportSightingsPayload, { description: 'Up to 5,000 items; bad items are reported by index, the rest stored.' })
-  reportSightings(@Arg('input', () => [SightingInput]) input: SightingInput[], @Ctx() ctx: Context) {
-    return ctx.services.sightings.report(ctx.principal, input);
+  reportSightings(@Arg('input', () => [SightingInput]) input: SightingInput[], @Ctx() ctx: Ctx) {
+    return this.sightingService.report(ctx.principal, input);
   }
 
   @FieldResolver(() => ObservableType_)
-  observable(@Root() row: SightingEntity, @Ctx() ctx: Context) {
+  observable(@Root() row: SightingEntity, @Ctx() ctx: Ctx) {
     return row.observable ?? ctx.loaders.observable.load(row.observableId);
   }
 }
 
 @Resolver(() => AssetRangeType)
 export class AssetRangeResolver {
-  @Requires(Role.VIEWER)
+  constructor(private readonly assetRangeService: AssetRangeService) {}
+
+  @Requires('read')
   @Query(() => [AssetRangeType], { description: 'The caller\'s organisation\'s asset ranges.' })
-  assetRanges(@Ctx() ctx: Context) {
-    return ctx.services.assetRanges.list(ctx.principal);
+  assetRanges(@Ctx() ctx: Ctx) {
+    return this.assetRangeService.list(ctx.principal);
   }
 
-  @Requires(Role.REPORTER)
+  @Requires('assetRange.set')
   @Mutation(() => [AssetRangeType], { description: 'Replaces the caller\'s organisation\'s asset ranges (CIDR blocks or single addresses).' })
-  setAssetRanges(@Arg('ranges', () => [String]) ranges: string[], @Ctx() ctx: Context) {
-    return ctx.services.assetRanges.replace(ctx.principal, ranges);
+  setAssetRanges(@Arg('ranges', () => [String]) ranges: string[], @Ctx() ctx: Ctx) {
+    return this.assetRangeService.replace(ctx.principal, ranges);
   }
 }

@@ -2,7 +2,6 @@ import type { DataSource } from 'typeorm';
 import { visibleTo } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { ObservableType, SEVERITY_ORDER, Severity } from '../common/enums';
-import { checked } from '../common/validate';
 import { normalizeObservable } from './normalize';
 import { ObservableEntity } from './observable.entity';
 
@@ -30,7 +29,7 @@ export class ObservableService {
 
   /** Normalises `value` first, then finds the observable if any visible indicator or sighting refers to it. */
   async lookup(p: Principal, type: ObservableType, value: string): Promise<ObservableEntity | null> {
-    const norm = checked(() => normalizeObservable(type, value, 'value'));
+    const norm = normalizeObservable(type, value, 'value');
     const ip = visibleTo(p, 'i');
     const sp = visibleTo(p, 's');
     return this.db

@@ -43,3 +43,28 @@ export async function ensureObservables(m: EntityManager, items: CheckedObservab
     [JSON.stringify(items.map(({ type, value, net }) => ({ type, value, net })))],
   );
 }
+
+/** The tables that link an object to the observables it names. */
+const LINK_TABLES = {
+  incident: { table: 'incident_observables', column: 'incident_id' },
+  advisory: { table: 'advisory_observables', column: 'advisory_id' },
+} as const;
+
+/**
+ * Upserts the observables and links them to `ownerId`. The ids are read in
+ * a second statement so that, under READ COMMITTED, it also sees observables
+ * a concurrent call committed; an existing observable, hidden or not, is
+ * linked exactly like a new one.
+ */
+export async function linkObservables(m: EntityManager, kind: keyof typeof LINK_TABLES, ownerId: string, items: CheckedObservable[]): Promise<void> {
+  if (!items.length) return;
+  const { table, column } = LINK_TABLES[kind];
+  await ensureObservables(m, items);
+  await m.query(
+    `INSERT INTO ${table} (${column}, observable_id)
+     SELECT $2, o.id FROM observables o
+       JOIN jsonb_to_recordset($1::jsonb) AS x(type text, value text) ON o.type = x.type AND o.value = x.value
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(items.map(({ type, value }) => ({ type, value }))), ownerId],
+  );
+}

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { ObservableEntity } from './observable.entity';
-import { SharedObjectColumns } from '../common/shared.entity';
+import { SharedObjectColumns } from '../organizations/shared-object.entity';
 
 @Entity('sightings')
 @Index('ix_sightings_observable', ['observableId'])

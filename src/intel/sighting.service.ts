@@ -1,16 +1,16 @@
 import type { DataSource } from 'typeorm';
 import type { AuditService } from '../audit/audit.service';
+import type { Authorizer } from '../auth/authorize';
 import { visibleTo } from '../auth/policy';
 import { actorName, type Principal } from '../auth/principal';
-import { badInput, ErrorCode, InputProblem } from '../common/errors';
-import { LIMITS } from '../common/limits';
+import { InputProblem } from '../common/errors';
 import type { Page } from '../common/pagination';
 import { intRange, optionalText } from '../common/validate';
 import { keysetPage } from '../db/paging';
 import { OrganizationService } from '../organizations/organization.service';
-import type { ItemError, SightingInput } from './intel.types';
-import { normalizeObservable } from './normalize';
-import { ensureObservables, type CheckedObservable } from './observable.writes';
+import { checkBulkSize, checkItems, sharedItem } from './bulk';
+import type { ItemError, SightingInput } from './intel.inputs';
+import { ensureObservables } from './observable.writes';
 import { SightingEntity } from './sighting.entity';
 
 export interface ReportResult {
@@ -25,48 +25,34 @@ export class SightingService {
     private readonly db: DataSource,
     private readonly orgs: OrganizationService,
     private readonly audit: AuditService,
+    private readonly authz: Authorizer,
   ) {}
 
   async report(p: Principal, input: SightingInput[]): Promise<ReportResult> {
-    if (input.length === 0) throw badInput('input', 'must contain at least one item');
-    if (input.length > LIMITS.bulkItems) throw badInput('input', `must contain at most ${LIMITS.bulkItems} items`);
+    await this.authz.authorize(p, 'sighting.report');
+    checkBulkSize(input);
     return this.db.transaction(async (m) => {
       const defaultTlp = await this.orgs.defaultTlp(p, m);
       const found = await this.orgs.lookupRecipients(m, input.flatMap((i) => i.recipients ?? []));
-      const errors = new Map<number, ItemError>();
-      const rows: Record<string, unknown>[] = [];
       const now = new Date();
-      input.forEach((item, index) => {
-        const f = (name: string) => `input[${index}].${name}`;
-        try {
-          const norm = normalizeObservable(item.type, item.value, f('value'));
-          const lastSeen = item.lastSeen ?? item.firstSeen ?? now;
-          const firstSeen = item.firstSeen ?? lastSeen;
-          if (firstSeen > lastSeen) throw new InputProblem(f('lastSeen'), 'must not be before firstSeen');
-          const r = OrganizationService.pickRecipients(found, item.recipients, f('recipients'));
-          rows.push({
-            index,
-            type: item.type,
-            value: norm.value,
-            net: norm.net,
-            tlp: item.tlp ?? defaultTlp,
-            recipient_org_ids: r.orgIds,
-            recipient_group_ids: r.groupIds,
-            count: item.count == null ? 1 : intRange(f('count'), item.count, 1, 1_000_000_000),
-            first_seen: firstSeen.toISOString(),
-            last_seen: lastSeen.toISOString(),
-            location: optionalText(f('location'), item.location, 200),
-            note: optionalText(f('note'), item.note, 2000),
-          });
-        } catch (err) {
-          if (!(err instanceof InputProblem)) throw err;
-          errors.set(index, { code: ErrorCode.BAD_USER_INPUT, field: err.field, message: err.message });
-        }
+      const { rows, errors } = checkItems(input, (item, index, f) => {
+        const shared = sharedItem(item, index, f, defaultTlp, found);
+        const lastSeen = item.lastSeen ?? item.firstSeen ?? now;
+        const firstSeen = item.firstSeen ?? lastSeen;
+        if (firstSeen > lastSeen) throw new InputProblem(f('lastSeen'), 'must not be before firstSeen');
+        return {
+          ...shared,
+          count: item.count == null ? 1 : intRange(f('count'), item.count, 1, 1_000_000_000),
+          first_seen: firstSeen.toISOString(),
+          last_seen: lastSeen.toISOString(),
+          location: optionalText(f('location'), item.location, 200),
+          note: optionalText(f('note'), item.note, 2000),
+        };
       });
       const byIndex = new Map<number, SightingEntity>();
       if (rows.length) {
         const json = JSON.stringify(rows);
-        await ensureObservables(m, rows as unknown as CheckedObservable[]);
+        await ensureObservables(m, rows);
         const written: { id: string }[] = await m.query(
           `INSERT INTO sightings (observable_id, author_id, tlp, recipient_org_ids, recipient_group_ids, count, first_seen, last_seen, location, note, created_by)
            SELECT o.id, $2, x.tlp, x.recipient_org_ids, x.recipient_group_ids, x.count, x.first_seen, x.last_seen, x.location, x.note, $3
@@ -85,8 +71,8 @@ export class SightingService {
           .orderBy('s.seq', 'ASC')
           .getMany();
         // Rows are inserted in input order, so ascending seq lines up with the accepted items.
-        entities.forEach((e, n) => byIndex.set(rows[n].index as number, e));
-        await this.audit.record(p, { action: 'sightings.report', targetType: 'Sighting', detail: { items: input.length, accepted: rows.length } }, m);
+        entities.forEach((e, n) => byIndex.set(rows[n].index, e));
+        await this.audit.record(p, { action: 'sighting.report', targetType: 'Sighting', detail: { items: input.length, accepted: rows.length } }, m);
       }
       return {
         results: input.map((_, index) => ({ index, sighting: byIndex.get(index) ?? null, error: errors.get(index) ?? null })),

@@ -1,14 +1,15 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Principal } from '../auth/principal';
+import type { AuditService } from '../audit/audit.service';
+import { allows, type Authorizer } from '../auth/authorize';
 import { checkPublicJwk } from '../auth/jwk';
-import type { AuditEntry, AuditService } from '../audit/audit.service';
+import type { Principal } from '../auth/principal';
 import { KeyStatus, OrgKind, OrgStatus, Role, ROLE_ORDER, Tlp } from '../common/enums';
-import { badInput, conflict, forbidden, InputProblem, notFound } from '../common/errors';
+import { badInput, conflict, InputProblem, notFound } from '../common/errors';
 import type { Page } from '../common/pagination';
-import { checked, optionalText, pattern, text } from '../common/validate';
+import { optionalText, pattern, text } from '../common/validate';
 import { keysetPage } from '../db/paging';
 import { OrganizationEntity } from './organization.entity';
-import type { OrganizationInput, OrganizationUpdateInput } from './organization.types';
+import type { OrganizationInput, OrganizationUpdateInput } from './organization.inputs';
 import { SharingGroupEntity, SharingGroupMemberEntity } from './sharing-group.entity';
 import { SigningKeyEntity } from './signing-key.entity';
 
@@ -40,6 +41,7 @@ export class OrganizationService {
   constructor(
     private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly authz: Authorizer,
   ) {}
 
   list(_p: Principal, args: { first?: number | null; after?: string | null }): Promise<Page<OrganizationEntity>> {
@@ -56,18 +58,31 @@ export class OrganizationService {
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  async children(_p: Principal, orgId: string): Promise<OrganizationEntity[]> {
-    return this.db.getRepository(OrganizationEntity).find({ where: { parentId: orgId }, order: { code: 'ASC' } });
+  /** The children of each of `orgIds`, by code: one query for a whole page of organisations. */
+  async childrenOf(_p: Principal, orgIds: readonly string[]): Promise<Map<string, OrganizationEntity[]>> {
+    const rows = await this.db
+      .getRepository(OrganizationEntity)
+      .createQueryBuilder('o')
+      .where('o.parent_id = ANY(:ids)', { ids: orgIds })
+      .orderBy('o.code')
+      .getMany();
+    return groupBy(rows, (r) => r.parentId!);
+  }
+
+  /** Sharing groups by id (their names label recipients). */
+  async groupsByIds(_p: Principal, ids: readonly string[]): Promise<Map<string, SharingGroupEntity>> {
+    const rows = await this.db.getRepository(SharingGroupEntity).createQueryBuilder('g').where('g.id = ANY(:ids)', { ids }).getMany();
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   async register(p: Principal, input: OrganizationInput): Promise<OrganizationEntity> {
-    await this.requireCoordinatorAdmin(p, 'register organisations', { action: 'organization.register', targetType: 'Organization', targetId: input.code });
-    const values = checked(() => ({
+    await this.authz.authorize(p, 'organization.register', { target: { type: 'Organization', id: input.code } });
+    const values = ({
       code: pattern('input.code', input.code.trim(), CODE_RULE, 'must be 2 to 32 upper-case letters, digits, _ or -, starting with a letter'),
       name: text('input.name', input.name, { max: 200 }),
       sector: optionalText('input.sector', input.sector, 64),
       region: optionalText('input.region', input.region, 64),
-    }));
+    });
     const allowedRoles = input.allowedRoles?.length ? [...new Set(input.allowedRoles)] : defaultRolesFor(input.kind);
     return this.db.transaction(async (m) => {
       let parentId: string | null = null;
@@ -95,19 +110,17 @@ export class OrganizationService {
   }
 
   async update(p: Principal, code: string, input: OrganizationUpdateInput): Promise<OrganizationEntity> {
-    await this.requireCoordinatorAdmin(p, 'update organisations', { action: 'organization.update', targetType: 'Organization', targetId: code });
+    await this.authz.authorize(p, 'organization.update', { target: { type: 'Organization', id: code } });
     return this.db.transaction(async (m) => {
       const org = await m.findOneBy(OrganizationEntity, { code: code.trim().toUpperCase() });
       if (!org) throw notFound('Organization', code);
-      checked(() => {
-        if (input.name != null) org.name = text('input.name', input.name, { max: 200 });
-        if (input.sector !== undefined) org.sector = optionalText('input.sector', input.sector, 64);
-        if (input.region !== undefined) org.region = optionalText('input.region', input.region, 64);
-        if (input.allowedRoles != null) {
-          if (!input.allowedRoles.length) throw new InputProblem('input.allowedRoles', 'must not be empty');
-          org.allowedRoles = [...new Set(input.allowedRoles)];
-        }
-      });
+      if (input.name != null) org.name = text('input.name', input.name, { max: 200 });
+      if (input.sector !== undefined) org.sector = optionalText('input.sector', input.sector, 64);
+      if (input.region !== undefined) org.region = optionalText('input.region', input.region, 64);
+      if (input.allowedRoles != null) {
+        if (!input.allowedRoles.length) throw new InputProblem('input.allowedRoles', 'must not be empty');
+        org.allowedRoles = [...new Set(input.allowedRoles)];
+      }
       if (input.status != null) {
         if (org.id === p.orgId && input.status === OrgStatus.SUSPENDED) {
           throw badInput('input.status', 'an organisation cannot suspend itself');
@@ -123,15 +136,13 @@ export class OrganizationService {
   }
 
   async keysOf(p: Principal, orgId: string): Promise<SigningKeyEntity[]> {
-    if (!this.mayManage(p, orgId)) return [];
+    if (!allows(p, 'signingKey.read', { organizationId: orgId })) return [];
     return this.db.getRepository(SigningKeyEntity).find({ where: { organizationId: orgId }, order: { createdAt: 'ASC' } });
   }
 
   async registerKey(p: Principal, orgCode: string, rawJwk: unknown): Promise<SigningKeyEntity> {
-    const org = await this.managedOrg(p, orgCode, 'register signing keys', 'signingKey.register');
-    const { jwk, kid, alg } = await checkPublicJwk(rawJwk).catch((err: unknown) => {
-      throw err instanceof InputProblem ? err.toGraphQL() : err;
-    });
+    const org = await this.managedOrg(p, orgCode, 'signingKey.register');
+    const { jwk, kid, alg } = await checkPublicJwk(rawJwk);
     return this.db.transaction(async (m) => {
       if (await m.existsBy(SigningKeyEntity, { organizationId: org.id, kid })) {
         throw conflict(`organisation ${org.code} already has a key with kid "${kid}"`);
@@ -143,7 +154,7 @@ export class OrganizationService {
   }
 
   async revokeKey(p: Principal, orgCode: string, kid: string): Promise<SigningKeyEntity> {
-    const org = await this.managedOrg(p, orgCode, 'revoke signing keys', 'signingKey.revoke');
+    const org = await this.managedOrg(p, orgCode, 'signingKey.revoke');
     return this.db.transaction(async (m) => {
       const key = await m.findOneBy(SigningKeyEntity, { organizationId: org.id, kid });
       if (!key) throw notFound('SigningKey', `${org.code}/${kid}`);
@@ -156,7 +167,8 @@ export class OrganizationService {
   }
 
   async createGroup(p: Principal, name: string, members: string[]): Promise<SharingGroupEntity & { memberIds: string[] }> {
-    const groupName = checked(() => text('name', name, { max: 100 }));
+    await this.authz.authorize(p, 'sharingGroup.create');
+    const groupName = text('name', name, { max: 100 });
     if (members.length > 1000) throw badInput('members', 'must have at most 1000 items');
     return this.db.transaction(async (m) => {
       const codes = members.map((c) => c.trim().toUpperCase());
@@ -176,14 +188,18 @@ export class OrganizationService {
     });
   }
 
-  async groupMembers(_p: Principal, groupId: string): Promise<OrganizationEntity[]> {
-    return this.db
+  /** The members of each of `groupIds`, by code, in one query. */
+  async membersOf(_p: Principal, groupIds: readonly string[]): Promise<Map<string, OrganizationEntity[]>> {
+    const rows: (OrganizationEntity & { groupId: string })[] = await this.db
       .getRepository(OrganizationEntity)
       .createQueryBuilder('o')
       .innerJoin(SharingGroupMemberEntity, 'gm', 'gm.organization_id = o.id')
-      .where('gm.group_id = :groupId', { groupId })
+      .addSelect('gm.group_id', 'group_id')
+      .where('gm.group_id = ANY(:groupIds)', { groupIds })
       .orderBy('o.code')
-      .getMany();
+      .getRawAndEntities()
+      .then(({ raw, entities }) => entities.map((e, i) => Object.assign(e, { groupId: (raw[i] as { group_id: string }).group_id })));
+    return groupBy(rows, (r) => r.groupId);
   }
 
   /**
@@ -224,7 +240,7 @@ export class OrganizationService {
   /** Recipients of one object; BAD_USER_INPUT for an unknown name. */
   async resolveRecipients(m: EntityManager, names: string[] | null | undefined, field = 'recipients'): Promise<Recipients> {
     const found = await this.lookupRecipients(m, names ?? []);
-    return checked(() => OrganizationService.pickRecipients(found, names, field));
+    return OrganizationService.pickRecipients(found, names, field);
   }
 
   /** The caller's organisation's default TLP, for objects posted without one. */
@@ -253,9 +269,7 @@ export class OrganizationService {
     input: { code: string; name: string; kind: OrgKind; sector?: string; region?: string; parent?: string; allowedRoles?: Role[]; defaultTlp?: Tlp },
     publicJwk: unknown,
   ): Promise<OrganizationEntity> {
-    const { jwk, kid, alg } = await checkPublicJwk(publicJwk).catch((err: unknown) => {
-      throw err instanceof InputProblem ? new Error(err.message) : err;
-    });
+    const { jwk, kid, alg } = await checkPublicJwk(publicJwk);
     return this.db.transaction(async (m) => {
       const parent = input.parent ? await m.findOneByOrFail(OrganizationEntity, { code: input.parent }) : null;
       const org = await m.save(
@@ -282,26 +296,23 @@ export class OrganizationService {
     return (await this.db.getRepository(OrganizationEntity).count()) === 0;
   }
 
-  private mayManage(p: Principal, orgId: string): boolean {
-    return p.roles.includes(Role.ADMIN) && (p.isCoordinator || p.orgId === orgId);
-  }
-
-  /** Refusals are recorded as DENIED audit events before the FORBIDDEN error is thrown. */
-  private async requireCoordinatorAdmin(p: Principal, what: string, entry: Omit<AuditEntry, 'outcome'>): Promise<void> {
-    if (p.isCoordinator && p.roles.includes(Role.ADMIN)) return;
-    await this.audit.guard(p, entry, async () => {
-      throw forbidden(`only a coordinator organisation's ADMIN may ${what}`);
-    });
-  }
-
-  private async managedOrg(p: Principal, code: string, what: string, action: string): Promise<OrganizationEntity> {
+  /** The organisation named by `code`, for an administrative action on it; refusals are audited by the authorizer. */
+  private async managedOrg(p: Principal, code: string, action: 'signingKey.register' | 'signingKey.revoke'): Promise<OrganizationEntity> {
+    await this.authz.authorize(p, action);
     const org = await this.byCode(p, code);
     if (!org) throw notFound('Organization', code);
-    if (!this.mayManage(p, org.id)) {
-      await this.audit.guard(p, { action, targetType: 'Organization', targetId: org.code }, async () => {
-        throw forbidden(`only ${org.code}'s ADMIN or a coordinator's ADMIN may ${what}`);
-      });
-    }
+    await this.authz.authorize(p, action, { target: { type: 'Organization', id: org.code }, organizationId: org.id, organizationCode: org.code });
     return org;
   }
+}
+
+function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
 }

@@ -2,6 +2,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { KeyStatus, OrgKind, OrgStatus, Role, Tlp } from '../common/enums';
 import { ConnectionType } from '../common/pagination';
+import type * as In from './organization.inputs';
 
 @ObjectType('Organization', { description: 'A member of the sharing community.' })
 export class OrganizationType {
@@ -103,7 +104,7 @@ export class PrincipalType {
 }
 
 @InputType()
-export class OrganizationInput {
+export class OrganizationInput implements In.OrganizationInput {
   @Field(() => String, { description: 'Upper-case code, e.g. BKAV.' })
   code!: string;
 
@@ -130,7 +131,7 @@ export class OrganizationInput {
 }
 
 @InputType()
-export class OrganizationUpdateInput {
+export class OrganizationUpdateInput implements In.OrganizationUpdateInput {
   @Field(() => String, { nullable: true })
   name?: string | null;
 

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Severity, WarningKind } from '../common/enums';
-import { SharedObjectColumns } from '../common/shared.entity';
+import { SharedObjectColumns } from '../organizations/shared-object.entity';
 
 /** The live warning log: the source of truth for subscriptions (filled by the warnings module). */
 @Entity('warnings')

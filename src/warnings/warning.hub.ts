@@ -1,21 +1,24 @@
+import { sharingKey } from '../auth/policy';
 import type { Principal } from '../auth/principal';
+import { slowConsumer, type DomainError } from '../common/errors';
 import { logger } from '../common/logger';
 import { encodeCursor } from '../common/pagination';
+import type { FailableStream } from '../common/streams';
 import type { WarningBroker } from './broker';
 import type { WarningEntity } from './warning.entity';
 import { matchesFilter, type WarningService } from './warning.service';
-import type { WarningEvent, WarningFilter } from './warning.types';
+import type { WarningFilter } from './warning.inputs';
+import type { WarningEntity as Warning } from './warning.entity';
 
 const FETCH_BATCH = 1000;
 const REPLAY_PAGE = 500;
 /** Events queued for one subscriber that is not reading; past this it is cut off and must resume with `after`. */
 export const MAX_PENDING = 1000;
 
-export interface StreamOptions {
-  /** Replay from just after this seq; undefined means live only. */
-  afterSeq?: string;
-  /** Called once when the subscriber falls too far behind. */
-  onOverflow: () => void;
+/** One delivered warning and the cursor to resume right after it. */
+export interface WarningEvent {
+  cursor: string;
+  warning: Warning;
 }
 
 /** A log entry ready to hand out: one per warning, shared by every subscriber that may read it. */
@@ -37,7 +40,7 @@ const DONE: IteratorResult<WarningEvent> = { value: undefined, done: true };
  * (the client completed or the socket closed) ends a pending wait at once
  * and the subscriber leaves the hub immediately.
  */
-class WarningStream implements AsyncIterableIterator<WarningEvent> {
+class WarningStream implements AsyncIterableIterator<WarningEvent>, FailableStream {
   private readonly queue: Delivery[] = [];
   private wake: (() => void) | undefined;
   private closed = false;
@@ -45,12 +48,12 @@ class WarningStream implements AsyncIterableIterator<WarningEvent> {
   private last: bigint;
   private replayed: Delivery[] = [];
   private replaying: boolean;
+  private failureListeners: ((err: DomainError) => void)[] = [];
 
   constructor(
     readonly principal: Principal,
     readonly filter: WarningFilter,
     private readonly warnings: WarningService,
-    private readonly onOverflow: () => void,
     private readonly detach: (s: WarningStream) => void,
     afterSeq: string | undefined,
   ) {
@@ -68,7 +71,8 @@ class WarningStream implements AsyncIterableIterator<WarningEvent> {
     if (this.queue.length >= MAX_PENDING) {
       this.overflowed = true;
       this.queue.length = 0;
-      this.onOverflow();
+      const err = slowConsumer();
+      for (const l of this.failureListeners) l(err);
     } else {
       this.queue.push(d);
     }
@@ -99,6 +103,10 @@ class WarningStream implements AsyncIterableIterator<WarningEvent> {
       this.last = d.seq;
       return { value: d.event, done: false };
     }
+  }
+
+  onFailure(listener: (err: DomainError) => void): void {
+    this.failureListeners.push(listener);
   }
 
   async return(): Promise<IteratorResult<WarningEvent>> {
@@ -168,8 +176,8 @@ export class WarningHub {
    * registered before its replay runs, so nothing committed from then on can
    * be missed; live entries the replay already covered are skipped.
    */
-  stream(p: Principal, filter: WarningFilter, opts: StreamOptions): AsyncIterableIterator<WarningEvent> {
-    const s = new WarningStream(p, filter, this.warnings, opts.onOverflow, (x) => this.subscribers.delete(x), opts.afterSeq);
+  stream(p: Principal, filter: WarningFilter, afterSeq: string | undefined): AsyncIterableIterator<WarningEvent> & FailableStream {
+    const s = new WarningStream(p, filter, this.warnings, (x) => this.subscribers.delete(x), afterSeq);
     this.subscribers.add(s);
     return s;
   }
@@ -200,14 +208,16 @@ export class WarningHub {
       const rows = await this.warnings.after(this.lastSeq, FETCH_BATCH);
       if (!rows.length) return;
       // Snapshot after the read: a subscriber that registers later replays these rows itself.
-      const byOrg = new Map<string, WarningStream[]>();
+      // Visibility is judged once per sharing position: subscribers that share it see the same rows.
+      const byPosition = new Map<string, WarningStream[]>();
       for (const s of this.subscribers) {
-        const list = byOrg.get(s.principal.orgId);
+        const key = sharingKey(s.principal);
+        const list = byPosition.get(key);
         if (list) list.push(s);
-        else byOrg.set(s.principal.orgId, [s]);
+        else byPosition.set(key, [s]);
       }
       const seqs = rows.map((r) => r.seq);
-      const groups = [...byOrg.values()];
+      const groups = [...byPosition.values()];
       const visible = await Promise.all(groups.map((subs) => this.warnings.visibleAmong(subs[0].principal, seqs)));
       const deliveries = rows.map(delivery);
       groups.forEach((subs, n) => {

@@ -1,11 +1,11 @@
 import { Args, ArgsType, Ctx, Field, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import type { RequestContext } from '../auth/context';
 import { Requires } from '../auth/roles';
-import { Role } from '../common/enums';
 import { decodeCursor, PageArgs } from '../common/pagination';
-import { SharedObjectResolver } from '../common/shared.resolver';
-import type { Context } from '../context';
-import { CloseCode } from '../ws-close-codes';
-import { checkFilter } from './warning.service';
+import type { OrganizationLoaders } from '../organizations/organization.loaders';
+import { SharedObjectResolver } from '../organizations/shared-object.resolver';
+import type { WarningEvent as LiveEvent, WarningHub } from './warning.hub';
+import { checkFilter, type WarningService } from './warning.service';
 import { WarningConnection, WarningEvent, WarningFilter, WarningType } from './warning.types';
 
 @ArgsType()
@@ -23,27 +23,29 @@ class WarningStreamArgs {
   after?: string | null;
 }
 
-function subscribe({ args, context }: SubscribeResolverData<unknown, WarningStreamArgs, Context>): AsyncIterable<WarningEvent> {
-  const filter = checkFilter(args.filter);
-  const afterSeq = decodeCursor(args.after);
-  return context.services.warningHub.stream(context.principal, filter, {
-    afterSeq,
-    onOverflow: () => context.connection?.close(CloseCode.SlowConsumer, 'Too far behind: reconnect and resume with after'),
-  });
+/** A subscription's context also carries this process's delivery hub (subscribe functions are not resolver methods). */
+export type WarningContext = RequestContext<OrganizationLoaders> & { warningHub: WarningHub };
+
+function subscribe({ args, context }: SubscribeResolverData<unknown, WarningStreamArgs, WarningContext>): AsyncIterable<LiveEvent> {
+  return context.warningHub.stream(context.principal, checkFilter(args.filter), decodeCursor(args.after));
 }
 
 @Resolver(() => WarningType)
 export class WarningResolver extends SharedObjectResolver(WarningType) {
-  @Requires(Role.VIEWER)
+  constructor(private readonly log: WarningService) {
+    super();
+  }
+
+  @Requires('read')
   @Query(() => WarningConnection, { description: 'The warning log, newest first: the same entries the subscription delivers.' })
-  async warnings(@Args(() => WarningsArgs) args: WarningsArgs, @Ctx() ctx: Context) {
-    return WarningConnection.from(await ctx.services.warnings.list(ctx.principal, args.filter, args));
+  async warnings(@Args(() => WarningsArgs) args: WarningsArgs, @Ctx() ctx: WarningContext) {
+    return WarningConnection.from(await this.log.list(ctx.principal, args.filter, args));
   }
 }
 
 @Resolver(() => WarningEvent)
 export class WarningSubscriptionResolver {
-  @Requires(Role.VIEWER)
+  @Requires('read')
   @Subscription(() => WarningEvent, { subscribe, description: 'Live warnings, in order, each once; resume with `after`.' })
   warnings(@Root() event: WarningEvent, @Args(() => WarningStreamArgs) _args: WarningStreamArgs): WarningEvent {
     return event;

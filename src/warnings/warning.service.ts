@@ -1,13 +1,14 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { warningVisibleTo } from '../auth/policy';
 import type { Principal } from '../auth/principal';
-import { SEVERITY_ORDER, Severity, type Tlp, type WarningKind } from '../common/enums';
+import { SEVERITY_ORDER, Severity, severitiesFrom, type Tlp, type WarningKind } from '../common/enums';
 import { badInput } from '../common/errors';
 import type { Page } from '../common/pagination';
 import { keysetPage } from '../db/paging';
 import type { WarningBroker } from './broker';
 import { WarningEntity } from './warning.entity';
-import type { WarningFilter } from './warning.types';
+import { where } from '../db/filters';
+import type { WarningFilter } from './warning.inputs';
 
 const SUBJECT_TYPES = ['Advisory', 'Indicator', 'Incident'];
 
@@ -78,7 +79,7 @@ export class WarningService {
    */
   async raiseForNewIndicators(m: EntityManager, indicatorIds: string[]): Promise<void> {
     if (!indicatorIds.length) return;
-    const severe = SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(this.minSeverity));
+    const severe = severitiesFrom(this.minSeverity);
     const inserted: { seq: string }[] = await m.query(
       `WITH src AS (
          SELECT i.id, i.seq, i.author_id, i.tlp, i.recipient_org_ids, i.recipient_group_ids, i.severity, i.threat_types, o.type, o.value, o.net
@@ -147,7 +148,7 @@ export class WarningService {
   private visibleQuery(p: Principal, f: WarningFilter) {
     const pol = warningVisibleTo(p, 'w');
     const qb = this.db.getRepository(WarningEntity).createQueryBuilder('w').where(pol.sql, pol.params);
-    if (f.minSeverity) qb.andWhere('w.severity IN (:...wsev)', { wsev: SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(f.minSeverity)) });
+    where.minSeverity(qb, 'w', f.minSeverity);
     if (f.kinds?.length) qb.andWhere('w.kind IN (:...wkinds)', { wkinds: f.kinds });
     if (f.subjectTypes?.length) qb.andWhere('w.subject_type IN (:...wsubj)', { wsubj: f.subjectTypes });
     return qb;

@@ -2,6 +2,7 @@ import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { Severity, WarningKind } from '../common/enums';
 import { ConnectionType } from '../common/pagination';
 import { SharedObjectType } from '../common/shared.types';
+import type * as In from './warning.inputs';
 
 @ObjectType('Warning', { description: 'An entry of the live warning log.' })
 export class WarningType extends SharedObjectType {
@@ -44,7 +45,7 @@ export class WarningEvent {
 }
 
 @InputType()
-export class WarningFilter {
+export class WarningFilter implements In.WarningFilter {
   @Field(() => Severity, { nullable: true, description: 'At least this severity.' })
   minSeverity?: Severity | null;
 

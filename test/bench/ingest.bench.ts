@@ -48,15 +48,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKey, mintToken } from '../../src/auth/keys';
 import { actorName, type Principal } from '../../src/auth/principal';
 import { ObservableType, OrgKind, Role, Severity, ThreatType, Tlp } from '../../src/common/enums';
-import { LIMIT_RULES } from '../../src/common/limits';
 import { logger } from '../../src/common/logger';
 import type { EmbeddedDatabase } from '../../src/db/embedded';
 import { IndicatorEntity } from '../../src/intel/indicator.entity';
 import type { IndicatorInput } from '../../src/intel/intel.types';
 import { normalizeObservable } from '../../src/intel/normalize';
-import { createSchema } from '../../src/schema';
-import { contextFor, startServer, type RunningServer } from '../../src/server';
-import { createServices, type Services } from '../../src/services';
+import { createSchema } from '../../src/api/schema';
+import { createContext } from '../../src/api/context';
+import { authenticate } from '../../src/api/pipeline';
+import { startServer, type RunningServer } from '../../src/api/server';
+import { LIMIT_RULES } from '../../src/api/validation';
+import { createServices, type Services } from '../../src/api/services';
 import { OBSERVABLE_IDS_SQL, UPSERT_INDICATORS_SQL, type IndicatorRow } from '../../src/intel/indicator.service';
 import { ENSURE_OBSERVABLES_SQL } from '../../src/intel/observable.writes';
 import { cleanUp } from './cleanup';
@@ -393,7 +395,7 @@ beforeAll(async () => {
     confidence smallint, severity varchar(16), threat_types text[], tags text[], valid_from timestamptz, valid_until timestamptz,
     description text, created_by varchar(200), updated_by varchar(200))`);
   env.pgVersion = (await env.raw.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
-  env.schema = await createSchema();
+  env.schema = await createSchema(env.services);
   env.setupMs = msSince(t0);
 }, 180_000);
 
@@ -515,7 +517,7 @@ describe('bulk indicator ingest', () => {
         for (const it of items) normalizeObservable(it.type, it.value);
       });
       record(s, 'cpu.normalize', nz.ms);
-      const ctx = await timed(() => contextFor(services, `Bearer ${env.token}`));
+      const ctx = await timed(async () => createContext(services, await authenticate(services, `Bearer ${env.token}`, 'http')));
       record(s, 'auth.context', ctx.ms);
       const ex = await timed(() => execute({ schema, document, variableValues: j.value.variables, contextValue: ctx.value }));
       record(s, 'graphql.execute', ex.ms);

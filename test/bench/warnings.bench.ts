@@ -59,7 +59,7 @@
  */
 import 'reflect-metadata';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,10 +78,10 @@ import type { Principal } from '../../src/auth/principal';
 import { ObservableType, OrgKind, Role, Severity, Tlp } from '../../src/common/enums';
 import { logger } from '../../src/common/logger';
 import { encodeCursor } from '../../src/common/pagination';
-import { createLoaders, type Context } from '../../src/context';
+import { createContext, type Context } from '../../src/api/context';
 import type { EmbeddedDatabase } from '../../src/db/embedded';
-import { createSchema } from '../../src/schema';
-import { createServices, type Services } from '../../src/services';
+import { createSchema } from '../../src/api/schema';
+import { createServices, type Services } from '../../src/api/services';
 import type { WarningBroker } from '../../src/warnings/broker';
 import type { WarningEntity } from '../../src/warnings/warning.entity';
 import { WarningHub } from '../../src/warnings/warning.hub';
@@ -805,8 +805,8 @@ async function timeHubQueries(services: Services, principals: Principal[]): Prom
  */
 async function timeExecution(services: Services, principal: Principal, row: WarningEntity): Promise<{ threatfed: number; floor: number }> {
   const document = parse(SUBSCRIPTION);
-  const tfSchema: GraphQLSchema = await createSchema();
-  const contextValue: Context = { requestId: 'bench', principal, services, loaders: createLoaders(services, principal) };
+  const tfSchema: GraphQLSchema = await createSchema(services);
+  const contextValue: Context = createContext(services, principal);
   const floorEvent = {
     cursor: encodeCursor(row.seq),
     warning: { kind: row.kind, title: row.title, severity: row.severity, subjectId: row.subjectId, createdAt: row.createdAt.toISOString() },
@@ -847,7 +847,7 @@ async function timeExecution(services: Services, principal: Principal, row: Warn
  */
 async function timeFanOut(services: Services, principals: Principal[], row: WarningEntity, n: number, events: number) {
   const document = parse(SUBSCRIPTION);
-  const tfSchema = await createSchema();
+  const tfSchema = await createSchema(services);
   // The hub's streams behind the bare schema: separates the hub's cost from the schema's.
   const hubBareSchema = new GraphQLSchema({
     query: floorSchema.getQueryType(),
@@ -856,7 +856,7 @@ async function timeFanOut(services: Services, principals: Principal[], row: Warn
       fields: {
         warnings: {
           type: new GraphQLNonNull(floorSchema.getType('WarningEvent') as GraphQLOutputType),
-          subscribe: (_src: unknown, _args: unknown, ctx: Context) => ctx.services.warningHub.stream(ctx.principal, {}, { onOverflow: () => undefined }),
+          subscribe: (_src: unknown, _args: unknown, ctx: Context) => ctx.warningHub.stream(ctx.principal, {}, undefined),
           resolve: (e: unknown) => e,
         },
       },
@@ -889,7 +889,7 @@ async function timeFanOut(services: Services, principals: Principal[], row: Warn
       const svc = { ...services, warningHub: hub } as Services;
       for (let i = 0; i < n; i++) {
         const principal = principals[i % principals.length];
-        const contextValue: Context = { requestId: randomUUID(), principal, services: svc, loaders: createLoaders(svc, principal), connection: { close: () => undefined } };
+        const contextValue: Context = createContext(svc, principal, { close: () => undefined });
         const it = await subscribe({ schema: system === 'threatfed' ? tfSchema : hubBareSchema, document, contextValue });
         if (!(Symbol.asyncIterator in it)) throw new Error(JSON.stringify(it));
         iterators.push(it as AsyncIterator<ExecutionResult>);

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { inject } from 'vitest';
-import { createDataSource } from '../../src/db/data-source';
-import { startServer, type RunningServer } from '../../src/server';
-import { createServices, type Services } from '../../src/services';
+import { createDataSource } from '../../src/api/data-source';
+import { startServer, type RunningServer } from '../../src/api/server';
+import { createServices, type Services } from '../../src/api/services';
 import { withDatabase } from './global-setup';
 
 export const AUDIENCE = 'threatfed';

@@ -42,3 +42,13 @@ export async function community(app: TestApp) {
   return { vncert, bkav, viettel, mof, mofTax, danang };
 }
 export type Community = Awaited<ReturnType<typeof community>>;
+
+/** The organisation codes of `community`, one persona each. */
+export type Persona = 'VNCERT' | 'BKAV' | 'VIETTEL' | 'MOF' | 'MOF-TAX' | 'DANANG';
+export const PERSONAS: Persona[] = ['VNCERT', 'BKAV', 'VIETTEL', 'MOF', 'MOF-TAX', 'DANANG'];
+
+/** Looks a persona's fixture up by organisation code, `extra` organisations included. */
+export function personas<E extends string = never>(c: Community, extra: Record<E, OrgFixture> = {} as Record<E, OrgFixture>) {
+  const all: Record<Persona | E, OrgFixture> = { VNCERT: c.vncert, BKAV: c.bkav, VIETTEL: c.viettel, MOF: c.mof, 'MOF-TAX': c.mofTax, DANANG: c.danang, ...extra };
+  return (code: Persona | E): OrgFixture => all[code];
+}

@@ -75,3 +75,29 @@ export function subscribe(httpUrl: string, token: string, variables: Record<stri
     },
   };
 }
+
+let raised = 0;
+/**
+ * Posts `count` new GREEN indicators at `severity` (HIGH by default) through
+ * `url`'s GraphQL endpoint: each raises one INDICATOR_HIGH_SEVERITY warning
+ * that everyone may read. Returns the values, in order. `retries` covers the
+ * first request after a database restart, which may meet a dead pooled connection.
+ */
+export async function raiseWarnings(url: string, token: string, count: number, opts: { severity?: string; retries?: number } = {}): Promise<string[]> {
+  const values = Array.from({ length: count }, () => `w${raised++}-${process.pid}.warn.example`);
+  const input = values.map((value) => ({ type: 'DOMAIN', value, tlp: 'GREEN', severity: opts.severity ?? 'HIGH' }));
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: 'mutation($i: [IndicatorInput!]!) { submitIndicators(input: $i) { created } }', variables: { i: input } }),
+    });
+    const body = (await res.json()) as { data?: { submitIndicators: { created: number } } };
+    if (body.data?.submitIndicators.created === count) return values;
+    if (attempt >= (opts.retries ?? 0)) throw new Error(`could not raise ${count} warnings: ${JSON.stringify(body)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** A warning's title without the "HIGH DOMAIN indicator: " prefix: the value raiseWarnings returned. */
+export const titles = (events: { warning: { title: string } }[]) => events.map((e) => e.warning.title.replace(/^[A-Z]+ DOMAIN indicator: /, ''));

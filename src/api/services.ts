@@ -1,23 +1,25 @@
 import type { DataSource } from 'typeorm';
-import { AdvisoryService } from './advisories/advisory.service';
-import { AuditService } from './audit/audit.service';
-import { TokenVerifier } from './auth/token-verifier';
-import { Severity } from './common/enums';
-import type { Config } from './config';
-import { IncidentService } from './incidents/incident.service';
-import { AssetRangeService } from './intel/asset-range.service';
-import { IndicatorService } from './intel/indicator.service';
-import { ObservableService } from './intel/observable.service';
-import { SightingService } from './intel/sighting.service';
-import { OrganizationService } from './organizations/organization.service';
-import { PgNotifyBroker, type WarningBroker } from './warnings/broker';
-import { WarningHub } from './warnings/warning.hub';
-import { WarningService } from './warnings/warning.service';
+import { AdvisoryService } from '../advisories/advisory.service';
+import { AuditService } from '../audit/audit.service';
+import { Authorizer } from '../auth/authorize';
+import { TokenVerifier } from '../auth/token-verifier';
+import { Severity } from '../common/enums';
+import type { Config } from '../config';
+import { IncidentService } from '../incidents/incident.service';
+import { AssetRangeService } from '../intel/asset-range.service';
+import { IndicatorService } from '../intel/indicator.service';
+import { ObservableService } from '../intel/observable.service';
+import { SightingService } from '../intel/sighting.service';
+import { OrganizationService } from '../organizations/organization.service';
+import { PgNotifyBroker, type WarningBroker } from '../warnings/broker';
+import { WarningHub } from '../warnings/warning.hub';
+import { WarningService } from '../warnings/warning.service';
 
 /** Every service, built once per process over one data source. Transports (GraphQL over HTTP and websockets, the CLI) call these. */
 export interface Services {
   db: DataSource;
   tokens: TokenVerifier;
+  authz: Authorizer;
   audit: AuditService;
   organizations: OrganizationService;
   observables: ObservableService;
@@ -38,20 +40,22 @@ export function createServices(db: DataSource, config: ServiceConfig, broker?: W
   const url = (db.options as { url?: string }).url;
   if (!broker && !url) throw new Error('createServices needs a data source built from a URL (or an explicit broker)');
   const audit = new AuditService(db);
-  const organizations = new OrganizationService(db, audit);
+  const authz = new Authorizer(audit.recordDenial);
+  const organizations = new OrganizationService(db, audit, authz);
   const logBroker = broker ?? new PgNotifyBroker(url!);
   const warnings = new WarningService(db, logBroker, config.warningMinSeverity ?? Severity.HIGH);
   return {
     db,
     tokens: new TokenVerifier(db, config.tokenAudience, config.tokenMaxLifetime),
+    authz,
     audit,
     organizations,
     observables: new ObservableService(db),
-    indicators: new IndicatorService(db, organizations, audit, warnings),
-    sightings: new SightingService(db, organizations, audit),
-    assetRanges: new AssetRangeService(db, audit),
-    incidents: new IncidentService(db, organizations, audit, warnings),
-    advisories: new AdvisoryService(db, organizations, audit, warnings),
+    indicators: new IndicatorService(db, organizations, audit, warnings, authz),
+    sightings: new SightingService(db, organizations, audit, authz),
+    assetRanges: new AssetRangeService(db, audit, authz),
+    incidents: new IncidentService(db, organizations, audit, warnings, authz),
+    advisories: new AdvisoryService(db, organizations, audit, warnings, authz),
     warnings,
     warningHub: new WarningHub(warnings, logBroker),
   };

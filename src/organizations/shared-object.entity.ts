@@ -1,6 +1,6 @@
 import { Column, Generated, JoinColumn, ManyToOne } from 'typeorm';
-import { OrganizationEntity } from '../organizations/organization.entity';
-import { Tlp } from './enums';
+import { OrganizationEntity } from './organization.entity';
+import { Tlp } from '../common/enums';
 
 /**
  * Columns every shared object carries so that the sharing policy can judge it

@@ -1,7 +1,8 @@
 import { Ctx, FieldResolver, Resolver, Root, type ClassType } from 'type-graphql';
+import type { RequestContext } from '../auth/context';
 import { mayKnowRecipients } from '../auth/policy';
-import type { Context } from '../context';
-import { OrganizationType } from '../organizations/organization.types';
+import type { OrganizationLoaders } from './organization.loaders';
+import { OrganizationType } from './organization.types';
 
 interface SharedRow {
   authorId: string;
@@ -9,12 +10,14 @@ interface SharedRow {
   recipientGroupIds: string[];
 }
 
-/** `author` and `recipients` for every shared object type, resolved the same way everywhere. */
+type Ctx = RequestContext<OrganizationLoaders>;
+
+/** `author` and `recipients` for every shared object type, resolved the same way everywhere, in batches. */
 export function SharedObjectResolver<T extends object>(objectType: ClassType<T>) {
   @Resolver(() => objectType)
   abstract class Base {
     @FieldResolver(() => OrganizationType, { description: 'The organisation that authored it.' })
-    author(@Root() row: SharedRow, @Ctx() ctx: Context) {
+    author(@Root() row: SharedRow, @Ctx() ctx: Ctx) {
       return ctx.loaders.organization.load(row.authorId);
     }
 
@@ -22,9 +25,13 @@ export function SharedObjectResolver<T extends object>(objectType: ClassType<T>)
       nullable: true,
       description: 'Organisation codes and sharing-group names it is shared with; null unless the caller is the author, its ancestor or a coordinator.',
     })
-    recipients(@Root() row: SharedRow, @Ctx() ctx: Context) {
+    async recipients(@Root() row: SharedRow, @Ctx() ctx: Ctx): Promise<string[] | null> {
       if (!mayKnowRecipients(ctx.principal, row.authorId)) return null;
-      return ctx.services.organizations.recipientNames(ctx.principal, { orgIds: row.recipientOrgIds, groupIds: row.recipientGroupIds });
+      const [orgs, groups] = await Promise.all([
+        ctx.loaders.organization.loadMany(row.recipientOrgIds),
+        ctx.loaders.sharingGroup.loadMany(row.recipientGroupIds),
+      ]);
+      return [...orgs, ...groups].flatMap((x) => (x && !(x instanceof Error) ? ['code' in x ? x.code : x.name] : []));
     }
   }
   return Base;

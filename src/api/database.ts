@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { logger } from '../common/logger';
 import type { Config } from '../config';
 import { createDataSource } from './data-source';
-import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded';
+import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded';
 
 export interface Database {
   db: DataSource;

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import type { RequestContext } from '../auth/context';
+import type { Principal } from '../auth/principal';
+import { advisoryLoaders } from '../advisories/advisory.loaders';
+import { incidentLoaders } from '../incidents/incident.loaders';
+import { intelLoaders } from '../intel/intel.loaders';
+import { organizationLoaders } from '../organizations/organization.loaders';
+import type { WarningHub } from '../warnings/warning.hub';
+import type { Services } from './services';
+
+/**
+ * Every batch loader of a request, created here and nowhere else: once per
+ * HTTP operation, and once per event for each group of subscribers that
+ * share a result (so nothing cached outlives the event).
+ */
+export function createLoaders(s: Services, p: Principal) {
+  return {
+    ...organizationLoaders(s.organizations, p),
+    ...intelLoaders(s.observables, p),
+    ...incidentLoaders(s.incidents, p),
+    ...advisoryLoaders(s.advisories, p),
+  };
+}
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/** The context of one operation on any transport; resolvers see it through the narrower RequestContext. */
+export interface Context extends RequestContext<Loaders> {
+  warningHub: WarningHub;
+  /** The websocket an operation arrived on, when it did: the transport closes it when a stream fails. */
+  connection?: { close(code: number, reason: string): void };
+}
+
+export function createContext(s: Services, principal: Principal, connection?: Context['connection']): Context {
+  return { requestId: randomUUID(), principal, loaders: createLoaders(s, principal), warningHub: s.warningHub, connection };
+}

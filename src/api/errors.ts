@@ -1,0 +1,66 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { domainErrorOf, ErrorCode, type DomainError } from '../common/errors';
+import { logger } from '../common/logger';
+
+/** Codes a client may see verbatim: the catalogue's and graphql/Apollo's own request errors. Anything else is masked. */
+export const PUBLIC_CODES: ReadonlySet<string> = new Set([
+  ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, QUERY_TOO_COMPLEX: 400 };
+
+/** The one mapping from a domain error to GraphQL: `extensions.code`, the error's details, and the HTTP status where it has one. */
+export function toGraphQLError(e: DomainError): GraphQLError {
+  const status = HTTP_STATUS[e.code];
+  return new GraphQLError(e.message, { originalError: e, extensions: { code: e.code, ...e.details, ...(status ? { http: { status } } : {}) } });
+}
+
+/** graphql-js reports bad literal values as validation errors; to a client they are bad input. */
+const BAD_VALUE = /^(Expected value of type|Value ".*" does not exist in|Enum ".*" cannot represent|Int cannot represent|Float cannot represent|String cannot represent|Boolean cannot represent|ID cannot represent|Field ".*" of required type|Argument ".*" of required type|Variable ".*" got invalid value|Variable ".*" of required type|Field ".*" argument ".*" of type ".*" is required)/;
+
+/** Apollo prefixes errors thrown while building the context; the reason alone is what a client needs. */
+const CONTEXT_PREFIX = 'Context creation failed: ';
+
+/**
+ * The one error formatter, for every transport: domain errors keep their
+ * code and message, graphql's request errors their code, and anything else
+ * is masked (it was logged with the request id, see logUnexpected).
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const domain = domainErrorOf(error);
+  if (domain) {
+    return { message: domain.message, locations: formatted.locations, path: formatted.path, extensions: { code: domain.code, ...domain.details } };
+  }
+  // Apollo re-labels every validation error; our limit rules' own code is on the original.
+  const original = (error as { originalError?: { extensions?: Record<string, unknown> } } | null)?.originalError;
+  if (original?.extensions?.code === ErrorCode.QUERY_TOO_COMPLEX) {
+    formatted = { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.QUERY_TOO_COMPLEX } };
+  }
+  const code = String(formatted.extensions?.code ?? '');
+  if (formatted.message.startsWith(CONTEXT_PREFIX)) formatted = { ...formatted, message: formatted.message.slice(CONTEXT_PREFIX.length) };
+  if (code === 'GRAPHQL_VALIDATION_FAILED' && BAD_VALUE.test(formatted.message)) {
+    return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT } };
+  }
+  if (PUBLIC_CODES.has(code)) return formatted;
+  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}
+
+/** Whether an error will be masked: those are logged with the request id that the client receives. */
+export function isUnexpected(err: GraphQLError): boolean {
+  return !domainErrorOf(err) && !PUBLIC_CODES.has(String(err.extensions?.code ?? ''));
+}
+
+/** Logs the errors a client will only see masked, with the request id it does see. */
+export function logUnexpected(requestId: string, errors: readonly GraphQLError[], transport: string): void {
+  for (const err of errors) {
+    if (!isUnexpected(err)) continue;
+    const cause = (err.originalError ?? err) as Error;
+    logger.error('unhandled error', { requestId, transport, path: err.path, error: cause.message, stack: cause.stack });
+  }
+}

@@ -1,0 +1,41 @@
+import { AdvisoryResolver } from '../advisories/advisory.resolver';
+import { IncidentEventResolver, IncidentResolver } from '../incidents/incident.resolver';
+import { IndicatorResolver } from '../intel/indicator.resolver';
+import { AssetRangeResolver, ObservableResolver, SightingResolver } from '../intel/observable.resolver';
+import { OrganizationResolver, PrincipalResolver, SharingGroupResolver } from '../organizations/organization.resolver';
+import { WarningResolver, WarningSubscriptionResolver } from '../warnings/warning.resolver';
+import type { Services } from './services';
+
+/** Every module's resolvers; schema.ts builds from this list. */
+export const RESOLVERS = [
+  OrganizationResolver,
+  PrincipalResolver,
+  SharingGroupResolver,
+  IndicatorResolver,
+  ObservableResolver,
+  SightingResolver,
+  AssetRangeResolver,
+  IncidentResolver,
+  IncidentEventResolver,
+  AdvisoryResolver,
+  WarningResolver,
+  WarningSubscriptionResolver,
+] as const;
+
+/** One instance of each resolver, given the services it calls (constructor injection, no globals). */
+export function resolverInstances(s: Services): object[] {
+  return [
+    new OrganizationResolver(s.organizations),
+    new PrincipalResolver(),
+    new SharingGroupResolver(),
+    new IndicatorResolver(s.indicators, s.assetRanges),
+    new ObservableResolver(s.observables, s.indicators, s.sightings),
+    new SightingResolver(s.sightings),
+    new AssetRangeResolver(s.assetRanges),
+    new IncidentResolver(s.incidents),
+    new IncidentEventResolver(),
+    new AdvisoryResolver(s.advisories),
+    new WarningResolver(s.warnings),
+    new WarningSubscriptionResolver(),
+  ];
+}

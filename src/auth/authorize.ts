@@ -1,0 +1,155 @@
+import { AdvisoryStatus, Role, Tlp } from '../common/enums';
+import { forbidden } from '../common/errors';
+import { actsForAuthor } from './policy';
+import { hasRole, type Principal } from './principal';
+
+/**
+ * What an object rule may look at. Services pass the row they locked; the
+ * `target` names it in the audit log.
+ */
+export interface Subject {
+  target?: { type: string; id: string };
+  /** The organisation that authored the object (incidents, advisories, indicators). */
+  authorId?: string;
+  tlp?: Tlp;
+  status?: string;
+  /** The organisation an administrative action is about (keys). */
+  organizationId?: string;
+  organizationCode?: string;
+}
+
+type Rule = (p: Principal, s: Subject) => string | null;
+
+const coordinatorAnalyst = (p: Principal) => p.isCoordinator && hasRole(p, Role.ANALYST);
+const coordinatorAdmin = (p: Principal) => p.isCoordinator && hasRole(p, Role.ADMIN);
+
+interface ActionSpec {
+  /** The least role (roles are cumulative). */
+  role: Role;
+  /**
+   * Organisation and object rules, checked when the service passes the
+   * subject (a rule returns the reason for a refusal, or null). Without a
+   * subject only the role is checked: that is what the schema's field guard
+   * can know before the service has read anything.
+   */
+  rule?: Rule;
+}
+
+/**
+ * The closed list of actions: every write and every privileged read. Role,
+ * organisation and object rules meet here and nowhere else; the audit log
+ * uses the same names.
+ */
+const CATALOGUE = {
+  /** Reading what the sharing policy allows, subscribing to warnings. */
+  read: { role: Role.VIEWER },
+  'indicator.submit': { role: Role.CONTRIBUTOR },
+  'indicator.revoke': {
+    role: Role.CONTRIBUTOR,
+    rule: (p, s) => (s.authorId === p.orgId ? null : 'only the organisation that posted an indicator may revoke it'),
+  },
+  'sighting.report': { role: Role.REPORTER },
+  'assetRange.set': { role: Role.REPORTER },
+  'incident.report': { role: Role.REPORTER },
+  'incident.update': {
+    role: Role.REPORTER,
+    rule: (p, s) =>
+      coordinatorAnalyst(p) || (s.authorId !== undefined && actsForAuthor(p, s.authorId))
+        ? null
+        : 'only the reporting organisation, the organisations above it, or a coordinator organisation\'s ANALYST may update this incident',
+  },
+  'incident.triage': {
+    role: Role.REPORTER,
+    rule: (p) => (coordinatorAnalyst(p) ? null : 'only a coordinator organisation\'s ANALYST may triage or reopen an incident'),
+  },
+  'incident.assign': {
+    role: Role.REPORTER,
+    rule: (p) => (coordinatorAnalyst(p) ? null : 'only a coordinator organisation\'s ANALYST may assign an incident'),
+  },
+  'incident.share': {
+    role: Role.REPORTER,
+    rule: (p, s) => {
+      if (s.authorId === p.orgId) return null;
+      if (!coordinatorAnalyst(p)) return 'only the reporting organisation or a coordinator organisation\'s ANALYST may share this incident';
+      return s.tlp === Tlp.RED ? 'only the reporting organisation may share a TLP:RED incident' : null;
+    },
+  },
+  'advisory.create': { role: Role.CONTRIBUTOR },
+  'advisory.revise': {
+    role: Role.CONTRIBUTOR,
+    rule: (p, s) => {
+      if (coordinatorAnalyst(p)) return null;
+      if (s.authorId !== p.orgId) return 'only the author organisation or a coordinator organisation\'s ANALYST may revise an advisory';
+      return s.status === AdvisoryStatus.PUBLISHED ? 'only a coordinator organisation\'s ANALYST may revise a published advisory' : null;
+    },
+  },
+  'advisory.publish': {
+    role: Role.ANALYST,
+    rule: (p) => (p.isCoordinator ? null : 'only a coordinator organisation\'s ANALYST may publish an advisory'),
+  },
+  'advisory.withdraw': {
+    role: Role.ANALYST,
+    rule: (p, s) =>
+      p.isCoordinator || s.authorId === p.orgId
+        ? null
+        : 'only a coordinator organisation\'s or the author organisation\'s ANALYST may withdraw an advisory',
+  },
+  'organization.register': {
+    role: Role.ADMIN,
+    rule: (p) => (coordinatorAdmin(p) ? null : 'only a coordinator organisation\'s ADMIN may register organisations'),
+  },
+  'organization.update': {
+    role: Role.ADMIN,
+    rule: (p) => (coordinatorAdmin(p) ? null : 'only a coordinator organisation\'s ADMIN may update organisations'),
+  },
+  /** Reading an organisation's signing keys: its own ADMIN and coordinator ADMINs. */
+  'signingKey.read': { role: Role.ADMIN, rule: (p, s) => managesOrganization(p, s, 'read signing keys') },
+  'signingKey.register': { role: Role.ADMIN, rule: (p, s) => managesOrganization(p, s, 'register signing keys') },
+  'signingKey.revoke': { role: Role.ADMIN, rule: (p, s) => managesOrganization(p, s, 'revoke signing keys') },
+  'sharingGroup.create': { role: Role.ADMIN },
+} satisfies Record<string, ActionSpec>;
+
+function managesOrganization(p: Principal, s: Subject, what: string): string | null {
+  if (p.isCoordinator || p.orgId === s.organizationId) return null;
+  return `only ${s.organizationCode ?? 'the organisation'}'s ADMIN or a coordinator's ADMIN may ${what}`;
+}
+
+export type Action = keyof typeof CATALOGUE;
+export const ACTIONS = Object.keys(CATALOGUE) as Action[];
+
+/** The least role an action needs. */
+export function roleFor(action: Action): Role {
+  return CATALOGUE[action].role;
+}
+
+/** Why `p` may not do `action` (to `subject`), or null when it may. Pure: no audit. */
+export function denial(p: Principal, action: Action, subject?: Subject): string | null {
+  const spec: ActionSpec = CATALOGUE[action];
+  if (!hasRole(p, spec.role)) return `requires role ${spec.role}`;
+  return subject && spec.rule ? spec.rule(p, subject) : null;
+}
+
+/** Whether `p` may do `action`, for fields that show less rather than refuse (no audit: nothing was attempted). */
+export function allows(p: Principal, action: Action, subject?: Subject): boolean {
+  return denial(p, action, subject) === null;
+}
+
+/** Where denied attempts are recorded (the audit log); written outside any refused transaction. */
+export type DenialRecorder = (p: Principal, action: Action, subject: Subject | undefined, reason: string) => Promise<void>;
+
+/**
+ * The one authorisation gate. Services call it first (role) and again with
+ * the object once they have read it (organisation and object rules); the
+ * schema's field guard calls it with no subject. Every refusal is recorded,
+ * then thrown as FORBIDDEN.
+ */
+export class Authorizer {
+  constructor(private readonly recordDenial: DenialRecorder) {}
+
+  async authorize(p: Principal, action: Action, subject?: Subject): Promise<void> {
+    const reason = denial(p, action, subject);
+    if (reason === null) return;
+    await this.recordDenial(p, action, subject, reason);
+    throw forbidden(reason);
+  }
+}

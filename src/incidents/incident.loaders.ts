@@ -1,0 +1,14 @@
+import type { Principal } from '../auth/principal';
+import type { ObservableEntity } from '../intel/observable.entity';
+import { mapLoader } from '../organizations/organization.loaders';
+import type { IncidentEventEntity } from './incident.entity';
+import type { IncidentService } from './incident.service';
+
+/** Per-request loaders: a page of incidents costs one query per nested list. */
+export function incidentLoaders(incidents: IncidentService, p: Principal) {
+  return {
+    incidentObservables: mapLoader<ObservableEntity[]>((ids) => incidents.observablesOf(p, [...ids]), []),
+    incidentTimeline: mapLoader<IncidentEventEntity[]>((ids) => incidents.timelinesOf(p, [...ids]), []),
+  };
+}
+export type IncidentLoaders = ReturnType<typeof incidentLoaders>;

@@ -1,0 +1,133 @@
+import { createClient } from 'graphql-ws';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Role } from '../src/common/enums';
+import { startTestApp, type TestApp } from './support/app';
+import { community, type Community } from './support/fixtures';
+
+let app: TestApp;
+let c: Community;
+let bkav: string;
+beforeAll(async () => {
+  app = await startTestApp();
+  c = await community(app);
+  bkav = await c.bkav.token([Role.ADMIN]);
+  // A group, so that recipients name both organisations and groups.
+  const group = await app.gql(bkav, 'mutation { createSharingGroup(name: "stmt-group", members: ["VIETTEL", "MOF"]) { name } }');
+  expect(group.body.errors).toBeUndefined();
+  // 500 indicators with sightings, each shared with two organisations and the group.
+  const input = Array.from({ length: 500 }, (_, i) => ({
+    type: 'IPV4',
+    value: `198.18.${Math.floor(i / 250)}.${i % 250}`,
+    tlp: 'AMBER',
+    recipients: ['VIETTEL', 'DANANG', 'stmt-group'],
+  }));
+  const res = await app.gql(bkav, 'mutation($i: [IndicatorInput!]!) { submitIndicators(input: $i) { created } }', { i: input });
+  expect(res.body.data?.submitIndicators.created).toBe(500);
+  const sightings = input.slice(0, 100).map(({ type, value }) => ({ type, value, count: 3, tlp: 'GREEN' }));
+  const s = await app.gql(bkav, 'mutation($i: [SightingInput!]!) { reportSightings(input: $i) { accepted } }', { i: sightings });
+  expect(s.body.data?.reportSightings.accepted).toBe(100);
+});
+afterAll(() => app?.close());
+
+/** Runs `fn` and counts the SQL statements this process sends meanwhile (every pg client: the app's pool included). */
+async function countStatements<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  const statements: string[] = [];
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const q = args[0];
+    statements.push(typeof q === 'string' ? q : String((q as { text?: string })?.text ?? q));
+    return original.apply(this, args);
+  };
+  try {
+    return { result: await fn(), statements };
+  } finally {
+    proto.query = original;
+  }
+}
+
+const PAGE = `query($n: Int) {
+  indicators(first: $n) {
+    edges { node { id tlp recipients author { code name } observable { type value stats { indicatorCount sightingCount maxConfidence } reporters { code } } } }
+  }
+}`;
+
+describe('round trips', () => {
+  it('a page of 500 indicators with author, observable stats and recipients takes a small constant number of statements', async () => {
+    const small = await countStatements(() => app.gql(bkav, PAGE, { n: 5 }));
+    const large = await countStatements(() => app.gql(bkav, PAGE, { n: 500 }));
+    const edges = large.result.body.data!.indicators.edges as { node: { recipients: string[]; author: { code: string }; observable: { stats: { indicatorCount: number } } } }[];
+    expect(edges).toHaveLength(500);
+    expect(edges[0].node.recipients).toEqual(['VIETTEL', 'DANANG', 'stmt-group']);
+    expect(edges.every((e) => e.node.author.code === 'BKAV' && e.node.observable.stats.indicatorCount === 1)).toBe(true);
+    // Token (2), page (1), authors and reporters (1), stats (2), groups (1): whatever the page size.
+    expect(large.statements.length, large.statements.join('\n---\n')).toBeLessThanOrEqual(8);
+    expect(large.statements.length).toBe(small.statements.length);
+  });
+
+  it('organisation children and group members are batched too', async () => {
+    const q = '{ organizations(first: 100) { edges { node { code children { code } parent { code } } } } }';
+    const { result, statements } = await countStatements(() => app.gql(bkav, q));
+    const mof = (result.body.data!.organizations.edges as { node: { code: string; children: { code: string }[] } }[]).find((e) => e.node.code === 'MOF');
+    expect(mof?.node.children.map((x) => x.code)).toEqual(['MOF-TAX']);
+    expect(statements.length, statements.join('\n---\n')).toBeLessThanOrEqual(5);
+  });
+});
+
+/** The issue's example: two nested pages whose sizes arrive as variables. */
+const FAN_OUT = `query($a: Int, $b: Int) {
+  indicators(first: $a) { edges { node { observable { sightings(first: $b) { edges { node { count } } } } } } }
+}`;
+
+describe('query cost counts a variable `first` at its value', () => {
+  it('refuses the fan-out when the variables ask for 500 × 500, as it does for literals', async () => {
+    const viaVariables = await app.gql(bkav, FAN_OUT, { a: 500, b: 500 });
+    expect(viaVariables.status).toBe(400);
+    expect(viaVariables.body.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(viaVariables.body.errors?.[0].message).toMatch(/query cost \d+ exceeds the limit of 10000/);
+    const literal = await app.gql(bkav, FAN_OUT.replace('($a: Int, $b: Int)', '').replace('$a', '500').replace('$b', '500'));
+    expect(literal.body.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+  });
+
+  it('runs the same document with small pages', async () => {
+    const res = await app.gql(bkav, FAN_OUT, { a: 5, b: 5 });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.indicators.edges).toHaveLength(5);
+  });
+
+  it('counts a variable left out at its default, or at the largest page when it has none', async () => {
+    const withDefault = await app.gql(bkav, FAN_OUT.replace('$a: Int, $b: Int', '$a: Int = 500, $b: Int = 500'), {});
+    expect(withDefault.body.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    const unknown = await app.gql(bkav, FAN_OUT, {});
+    expect(unknown.body.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    const smallDefault = await app.gql(bkav, FAN_OUT.replace('$a: Int, $b: Int', '$a: Int = 3, $b: Int = 3'), {});
+    expect(smallDefault.body.errors).toBeUndefined();
+  });
+
+  it('applies the same rule over graphql-ws', async () => {
+    const client = createClient({
+      url: app.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${bkav}` },
+      retryAttempts: 0,
+    });
+    const run = (variables: Record<string, unknown>) =>
+      new Promise<{ data?: unknown; errors?: { extensions?: Record<string, unknown> }[] }>((resolve) => {
+        let last: unknown;
+        client.subscribe(
+          { query: FAN_OUT, variables },
+          { next: (r) => (last = r), error: (e) => resolve({ errors: e as { extensions?: Record<string, unknown> }[] }), complete: () => resolve(last as { data?: unknown }) },
+        );
+      });
+    try {
+      const refused = await run({ a: 500, b: 500 });
+      expect(refused.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+      const ok = await run({ a: 2, b: 2 });
+      expect(ok.errors).toBeUndefined();
+    } finally {
+      await client.dispose();
+    }
+  });
+});
