@@ -8,7 +8,7 @@ import { AdvisoryStatus, ObservableType, Role, SEVERITY_ORDER, Severity, Warning
 import { badInput, conflict, forbidden, InputProblem, notFound } from '../common/errors';
 import { checkId } from '../common/ids';
 import type { Page } from '../common/pagination';
-import { checked, optionalText, text, textList } from '../common/validate';
+import { checked, lookupKeys, optionalText, text, textList } from '../common/validate';
 import { keysetPage } from '../db/paging';
 import { checkObservableList, ensureObservables, type CheckedObservable } from '../intel/observable.writes';
 import type { ObservableEntity } from '../intel/observable.entity';
@@ -61,7 +61,7 @@ export class AdvisoryService {
     if (fl.minSeverity) qb.andWhere('t.severity IN (:...minSev)', { minSev: SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(fl.minSeverity)) });
     if (fl.cve != null) qb.andWhere('CAST(:cve AS text) = ANY(t.cve_ids)', { cve: checked(() => cveId('filter.cve', fl.cve!)) });
     if (fl.authors?.length) {
-      qb.andWhere('t.author_id IN (SELECT id FROM organizations WHERE code = ANY(:authors))', { authors: fl.authors.map((a) => a.trim().toUpperCase()) });
+      qb.andWhere('t.author_id IN (SELECT id FROM organizations WHERE code = ANY(:authors))', { authors: checked(() => lookupKeys('filter.authors', fl.authors!)).map((a) => a.toUpperCase()) });
     }
     if (fl.publishedAfter) qb.andWhere('t.published_at >= :pubAfter', { pubAfter: fl.publishedAfter });
     if (fl.publishedBefore) qb.andWhere('t.published_at < :pubBefore', { pubBefore: fl.publishedBefore });
@@ -233,7 +233,7 @@ export class AdvisoryService {
   /** PUBLISHED → WITHDRAWN, by a coordinator's or the author organisation's ANALYST, with a reason. */
   async withdraw(p: Principal, id: string, reason: string): Promise<AdvisoryEntity> {
     const advId = checkId(id);
-    const why = checked(() => text('reason', reason, { max: 1000 }));
+    const why = checked(() => text('reason', reason, { max: 1000, multiline: true }));
     return this.audit.guard(p, { action: 'advisory.withdraw', targetType: 'Advisory', targetId: advId }, () =>
       this.db.transaction(async (m) => {
         const adv = await lockVisible(m, p, advId);
@@ -308,8 +308,8 @@ function cveId(field: string, raw: string): string {
 function checkFields(input: AdvisoryInput | AdvisoryRevisionInput): Fields {
   const out: Fields = {};
   if (input.title != null) out.title = text('input.title', input.title, { max: 300 });
-  if (input.summary != null) out.summary = text('input.summary', input.summary, { max: 10_000 });
-  if (input.body != null) out.body = optionalText('input.body', input.body, 200_000);
+  if (input.summary != null) out.summary = text('input.summary', input.summary, { max: 10_000, multiline: true });
+  if (input.body != null) out.body = optionalText('input.body', input.body, 200_000, { multiline: true });
   if (input.severity != null) out.severity = input.severity;
   if (input.cveIds != null) {
     if (input.cveIds.length > 200) throw new InputProblem('input.cveIds', 'must have at most 200 items');
@@ -317,7 +317,7 @@ function checkFields(input: AdvisoryInput | AdvisoryRevisionInput): Fields {
   }
   if (input.affectedProducts != null) out.affectedProducts = textList('input.affectedProducts', input.affectedProducts, { maxItems: 200, maxLen: 300 });
   if (input.recommendedActions != null) {
-    out.recommendedActions = textList('input.recommendedActions', input.recommendedActions, { maxItems: 100, maxLen: 2000 });
+    out.recommendedActions = textList('input.recommendedActions', input.recommendedActions, { maxItems: 100, maxLen: 2000, multiline: true });
   }
   return out;
 }

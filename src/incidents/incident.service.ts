@@ -7,7 +7,7 @@ import { IncidentStatus, Role, SEVERITY_ORDER, Severity, Tlp, WarningKind, type 
 import { badInput, forbidden, InputProblem, notFound } from '../common/errors';
 import { checkId } from '../common/ids';
 import type { Page } from '../common/pagination';
-import { checked, optionalText, text, textList } from '../common/validate';
+import { checked, lookupKeys, optionalText, text, textList } from '../common/validate';
 import { keysetPage } from '../db/paging';
 import { checkObservableList, ensureObservables, type CheckedObservable } from '../intel/observable.writes';
 import type { ObservableEntity } from '../intel/observable.entity';
@@ -111,7 +111,7 @@ export class IncidentService {
     if (fl.minSeverity) qb.andWhere('t.severity IN (:...minSev)', { minSev: SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(fl.minSeverity)) });
     if (fl.categories?.length) qb.andWhere('t.category IN (:...categories)', { categories: fl.categories });
     if (fl.authors?.length) {
-      qb.andWhere('t.author_id IN (SELECT id FROM organizations WHERE code = ANY(:authors))', { authors: fl.authors.map((a) => a.trim().toUpperCase()) });
+      qb.andWhere('t.author_id IN (SELECT id FROM organizations WHERE code = ANY(:authors))', { authors: checked(() => lookupKeys('filter.authors', fl.authors!)).map((a) => a.toUpperCase()) });
     }
     if (fl.reportedAfter) qb.andWhere('t.created_at >= :after_ts', { after_ts: fl.reportedAfter });
     if (fl.reportedBefore) qb.andWhere('t.created_at < :before_ts', { before_ts: fl.reportedBefore });
@@ -292,7 +292,7 @@ export class IncidentService {
     if (occurredAt && detectedAt && detectedAt < occurredAt) throw new InputProblem('input.detectedAt', 'must not be before occurredAt');
     return {
       title: text('input.title', input.title, { max: 200 }),
-      description: optionalText('input.description', input.description, 20_000),
+      description: optionalText('input.description', input.description, 20_000, { multiline: true }),
       category: input.category,
       severity: input.severity ?? Severity.MEDIUM,
       occurredAt,
@@ -307,7 +307,7 @@ export class IncidentService {
   private checkUpdate(input: IncidentUpdateInput): CheckedUpdate {
     const out: CheckedUpdate = {};
     if (input.status != null) out.status = input.status;
-    if (input.note != null) out.note = text('input.note', input.note, { max: 4000 });
+    if (input.note != null) out.note = text('input.note', input.note, { max: 4000, multiline: true });
     if (input.assignee !== undefined) out.assignee = optionalText('input.assignee', input.assignee, 200);
     if (out.status === undefined && out.note === undefined && out.assignee === undefined) {
       throw new InputProblem('input', 'must set at least one of status, note or assignee');

@@ -7,7 +7,7 @@ import { badInput, ErrorCode, forbidden, InputProblem, notFound } from '../commo
 import { checkId } from '../common/ids';
 import { LIMITS } from '../common/limits';
 import type { Page } from '../common/pagination';
-import { checked, intRange, optionalText, text, textList } from '../common/validate';
+import { checked, intRange, lookupKey, lookupKeys, optionalText, text, textList } from '../common/validate';
 import { keysetPage } from '../db/paging';
 import { OrganizationService } from '../organizations/organization.service';
 import type { WarningService } from '../warnings/warning.service';
@@ -176,7 +176,7 @@ export class IndicatorService {
       tags: textList(f('tags'), item.tags, { maxItems: 50, maxLen: 64 }).map((t) => t.toLowerCase()),
       valid_from: validFrom ? validFrom.toISOString() : null,
       valid_until: validUntil ? validUntil.toISOString() : null,
-      description: optionalText(f('description'), item.description, 4000),
+      description: optionalText(f('description'), item.description, 4000, { multiline: true }),
     };
   }
 
@@ -188,7 +188,7 @@ export class IndicatorService {
     if (fl.observableId) qb.andWhere('t.observable_id = :observableId', { observableId: fl.observableId });
     if (fl.types?.length) qb.andWhere('o.type IN (:...types)', { types: fl.types });
     if (fl.value != null) {
-      let value = fl.value.trim();
+      let value = checked(() => lookupKey('filter.value', fl.value!));
       if (fl.types?.length === 1) value = checked(() => normalizeObservable(fl.types![0], fl.value!, 'filter.value').value);
       qb.andWhere('o.value = :value', { value });
     }
@@ -200,9 +200,9 @@ export class IndicatorService {
     if (fl.severities?.length) qb.andWhere('t.severity IN (:...sevs)', { sevs: fl.severities });
     if (fl.tlp?.length) qb.andWhere('t.tlp IN (:...tlps)', { tlps: fl.tlp });
     if (fl.threatTypes?.length) qb.andWhere('t.threat_types && CAST(:threats AS text[])', { threats: fl.threatTypes });
-    if (fl.tags?.length) qb.andWhere('t.tags && CAST(:tags AS text[])', { tags: fl.tags.map((t) => t.trim().toLowerCase()) });
+    if (fl.tags?.length) qb.andWhere('t.tags && CAST(:tags AS text[])', { tags: checked(() => lookupKeys('filter.tags', fl.tags!)).map((t) => t.toLowerCase()) });
     if (fl.authors?.length) {
-      qb.andWhere('t.author_id IN (SELECT id FROM organizations WHERE code = ANY(:authors))', { authors: fl.authors.map((a) => a.trim().toUpperCase()) });
+      qb.andWhere('t.author_id IN (SELECT id FROM organizations WHERE code = ANY(:authors))', { authors: checked(() => lookupKeys('filter.authors', fl.authors!)).map((a) => a.toUpperCase()) });
     }
     if (fl.minConfidence != null) qb.andWhere('t.confidence >= :minConf', { minConf: checked(() => intRange('filter.minConfidence', fl.minConfidence!, 0, 100)) });
     if (fl.reportedAfter) qb.andWhere('t.last_reported >= :after_ts', { after_ts: fl.reportedAfter });
@@ -225,7 +225,7 @@ export class IndicatorService {
 
   /** Only the author organisation revokes its assertion; others get NOT_FOUND or FORBIDDEN exactly as reads would show it. */
   async revoke(p: Principal, id: string, reason: string): Promise<IndicatorEntity> {
-    const why = checked(() => text('reason', reason, { max: 1000 }));
+    const why = checked(() => text('reason', reason, { max: 1000, multiline: true }));
     return this.audit.guard(p, { action: 'indicator.revoke', targetType: 'Indicator', targetId: id }, () =>
       this.db.transaction(async (m) => {
         const pol = visibleTo(p, 't');

@@ -5,7 +5,7 @@ import { actorName, type Principal } from '../auth/principal';
 import { badInput, ErrorCode, InputProblem } from '../common/errors';
 import { LIMITS } from '../common/limits';
 import type { Page } from '../common/pagination';
-import { intRange, optionalText } from '../common/validate';
+import { intRange, notInFuture, optionalText } from '../common/validate';
 import { keysetPage } from '../db/paging';
 import { OrganizationService } from '../organizations/organization.service';
 import type { ItemError, SightingInput } from './intel.types';
@@ -40,6 +40,8 @@ export class SightingService {
         const f = (name: string) => `input[${index}].${name}`;
         try {
           const norm = normalizeObservable(item.type, item.value, f('value'));
+          notInFuture(f('firstSeen'), item.firstSeen, now.getTime());
+          notInFuture(f('lastSeen'), item.lastSeen, now.getTime());
           const lastSeen = item.lastSeen ?? item.firstSeen ?? now;
           const firstSeen = item.firstSeen ?? lastSeen;
           if (firstSeen > lastSeen) throw new InputProblem(f('lastSeen'), 'must not be before firstSeen');
@@ -56,7 +58,7 @@ export class SightingService {
             first_seen: firstSeen.toISOString(),
             last_seen: lastSeen.toISOString(),
             location: optionalText(f('location'), item.location, 200),
-            note: optionalText(f('note'), item.note, 2000),
+            note: optionalText(f('note'), item.note, 2000, { multiline: true }),
           });
         } catch (err) {
           if (!(err instanceof InputProblem)) throw err;

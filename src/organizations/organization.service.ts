@@ -5,7 +5,7 @@ import type { AuditEntry, AuditService } from '../audit/audit.service';
 import { KeyStatus, OrgKind, OrgStatus, Role, ROLE_ORDER, Tlp } from '../common/enums';
 import { badInput, conflict, forbidden, InputProblem, notFound } from '../common/errors';
 import type { Page } from '../common/pagination';
-import { checked, optionalText, pattern, text } from '../common/validate';
+import { checked, lookupKey, lookupKeys, optionalText, pattern, text, textProblem } from '../common/validate';
 import { keysetPage } from '../db/paging';
 import { OrganizationEntity } from './organization.entity';
 import type { OrganizationInput, OrganizationUpdateInput } from './organization.types';
@@ -47,7 +47,7 @@ export class OrganizationService {
   }
 
   async byCode(_p: Principal, code: string): Promise<OrganizationEntity | null> {
-    return this.db.getRepository(OrganizationEntity).findOneBy({ code: code.trim().toUpperCase() });
+    return this.db.getRepository(OrganizationEntity).findOneBy({ code: checked(() => lookupKey('code', code)).toUpperCase() });
   }
 
   /** For the per-request loader behind `author`, `parent` and the like. */
@@ -72,7 +72,7 @@ export class OrganizationService {
     return this.db.transaction(async (m) => {
       let parentId: string | null = null;
       if (input.parent) {
-        const parent = await m.findOneBy(OrganizationEntity, { code: input.parent.trim().toUpperCase() });
+        const parent = await m.findOneBy(OrganizationEntity, { code: checked(() => lookupKey('input.parent', input.parent!)).toUpperCase() });
         if (!parent) throw badInput('input.parent', `unknown organisation "${input.parent}"`);
         parentId = parent.id;
       }
@@ -97,7 +97,7 @@ export class OrganizationService {
   async update(p: Principal, code: string, input: OrganizationUpdateInput): Promise<OrganizationEntity> {
     await this.requireCoordinatorAdmin(p, 'update organisations', { action: 'organization.update', targetType: 'Organization', targetId: code });
     return this.db.transaction(async (m) => {
-      const org = await m.findOneBy(OrganizationEntity, { code: code.trim().toUpperCase() });
+      const org = await m.findOneBy(OrganizationEntity, { code: checked(() => lookupKey('code', code)).toUpperCase() });
       if (!org) throw notFound('Organization', code);
       checked(() => {
         if (input.name != null) org.name = text('input.name', input.name, { max: 200 });
@@ -145,7 +145,7 @@ export class OrganizationService {
   async revokeKey(p: Principal, orgCode: string, kid: string): Promise<SigningKeyEntity> {
     const org = await this.managedOrg(p, orgCode, 'revoke signing keys', 'signingKey.revoke');
     return this.db.transaction(async (m) => {
-      const key = await m.findOneBy(SigningKeyEntity, { organizationId: org.id, kid });
+      const key = await m.findOneBy(SigningKeyEntity, { organizationId: org.id, kid: checked(() => lookupKey('kid', kid)) });
       if (!key) throw notFound('SigningKey', `${org.code}/${kid}`);
       key.status = KeyStatus.REVOKED;
       key.revokedAt ??= new Date();
@@ -159,7 +159,7 @@ export class OrganizationService {
     const groupName = checked(() => text('name', name, { max: 100 }));
     if (members.length > 1000) throw badInput('members', 'must have at most 1000 items');
     return this.db.transaction(async (m) => {
-      const codes = members.map((c) => c.trim().toUpperCase());
+      const codes = checked(() => lookupKeys('members', members)).map((c) => c.toUpperCase());
       const orgs = await m.createQueryBuilder(OrganizationEntity, 'o').where('o.code = ANY(:codes)', { codes }).getMany();
       const byCode = new Map(orgs.map((o) => [o.code, o.id]));
       codes.forEach((c, i) => {
@@ -191,7 +191,8 @@ export class OrganizationService {
    * sharing-group names) in one query. Names not found are absent from the map.
    */
   async lookupRecipients(m: EntityManager, names: string[]): Promise<Map<string, { org?: string; group?: string }>> {
-    const distinct = [...new Set(names.map((n) => n.trim()))];
+    // A name no code or group can have is left out: pickRecipients then refuses it for its own item, not the whole call.
+    const distinct = [...new Set(names.map((n) => n.trim()).filter((n) => !textProblem(n)))];
     const out = new Map<string, { org?: string; group?: string }>();
     if (!distinct.length) return out;
     const rows: { name: string; kind: 'org' | 'group'; id: string }[] = await m.query(
@@ -213,7 +214,7 @@ export class OrganizationService {
     if (!names?.length) return out;
     if (names.length > MAX_RECIPIENTS) throw new InputProblem(field, `must have at most ${MAX_RECIPIENTS} items`);
     names.forEach((raw, i) => {
-      const hit = found.get(raw.trim());
+      const hit = found.get(lookupKey(`${field}[${i}]`, raw));
       if (hit?.org) out.orgIds.push(hit.org);
       else if (hit?.group) out.groupIds.push(hit.group);
       else throw new InputProblem(`${field}[${i}]`, `unknown organisation code or sharing group "${raw}"`);
@@ -295,7 +296,7 @@ export class OrganizationService {
   }
 
   private async managedOrg(p: Principal, code: string, what: string, action: string): Promise<OrganizationEntity> {
-    const org = await this.byCode(p, code);
+    const org = await this.byCode(p, checked(() => lookupKey('organization', code)));
     if (!org) throw notFound('Organization', code);
     if (!this.mayManage(p, org.id)) {
       await this.audit.guard(p, { action, targetType: 'Organization', targetId: org.code }, async () => {
