@@ -224,7 +224,7 @@ export class AdvisoryService {
   async withdraw(p: Principal, id: string, reason: string): Promise<AdvisoryEntity> {
     await this.authz.authorize(p, 'advisory.withdraw');
     const advId = checkId(id);
-    const why = text('reason', reason, { max: 1000 });
+    const why = text('reason', reason, { max: 1000, multiline: true });
     return this.db.transaction(async (m) => {
       const adv = await lockVisible(m, p, advId);
       await this.authz.authorize(p, 'advisory.withdraw', subjectOf(adv));
@@ -292,8 +292,8 @@ function cveId(field: string, raw: string): string {
 function checkFields(input: AdvisoryInput | AdvisoryRevisionInput): Fields {
   const out: Fields = {};
   if (input.title != null) out.title = text('input.title', input.title, { max: 300 });
-  if (input.summary != null) out.summary = text('input.summary', input.summary, { max: 10_000 });
-  if (input.body != null) out.body = optionalText('input.body', input.body, 200_000);
+  if (input.summary != null) out.summary = text('input.summary', input.summary, { max: 10_000, multiline: true });
+  if (input.body != null) out.body = optionalText('input.body', input.body, 200_000, { multiline: true });
   if (input.severity != null) out.severity = input.severity;
   if (input.cveIds != null) {
     if (input.cveIds.length > 200) throw new InputProblem('input.cveIds', 'must have at most 200 items');
@@ -301,7 +301,7 @@ function checkFields(input: AdvisoryInput | AdvisoryRevisionInput): Fields {
   }
   if (input.affectedProducts != null) out.affectedProducts = textList('input.affectedProducts', input.affectedProducts, { maxItems: 200, maxLen: 300 });
   if (input.recommendedActions != null) {
-    out.recommendedActions = textList('input.recommendedActions', input.recommendedActions, { maxItems: 100, maxLen: 2000 });
+    out.recommendedActions = textList('input.recommendedActions', input.recommendedActions, { maxItems: 100, maxLen: 2000, multiline: true });
   }
   return out;
 }

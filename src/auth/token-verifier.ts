@@ -3,6 +3,7 @@ import { decodeJwt, decodeProtectedHeader, errors as joseErrors, importJWK, jwtV
 import type { DataSource } from 'typeorm';
 import { KeyStatus, OrgKind, OrgStatus, Role } from '../common/enums';
 import { unauthenticated, type DomainError } from '../common/errors';
+import { textProblem } from '../common/validate';
 import type { Principal } from './principal';
 
 type ImportedKey = Awaited<ReturnType<typeof importJWK>>;
@@ -55,6 +56,9 @@ export class TokenVerifier {
     if (embedded.length) throw unauthenticated(`header ${embedded.join(', ')} is not accepted; keys are registered, never sent`);
     if (typeof header.kid !== 'string' || !header.kid) throw unauthenticated('header kid is required');
     if (typeof claims.iss !== 'string' || !claims.iss) throw unauthenticated('claim iss is required');
+    // Before the key lookup: PostgreSQL refuses NUL in a query parameter, which would surface as an internal error.
+    plainString('header kid', header.kid);
+    plainString('claim iss', claims.iss);
 
     const rows: KeyRow[] = await this.db.query(
       `SELECT o.id AS org_id, o.code AS org_code, o.kind AS org_kind, o.status AS org_status, o.allowed_roles,
@@ -87,6 +91,9 @@ export class TokenVerifier {
     // Stored as the actor of every write (varchar 200 with the org code), so bounded here.
     if (typeof claims.sub !== 'string' || claims.sub.length > 128) throw unauthenticated('claim sub must be a string of at most 128 characters');
     if (typeof claims.jti !== 'string' || claims.jti.length > 128) throw unauthenticated('claim jti must be a string of at most 128 characters');
+    // sub and jti end up in every row this principal writes and in the audit log: one that cannot be stored would fail each write.
+    plainString('claim sub', claims.sub);
+    plainString('claim jti', claims.jti);
     const exp = claims.exp as number;
     const iat = claims.iat as number;
     if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_S) throw unauthenticated('token issued in the future (iat)');
@@ -172,8 +179,16 @@ export class TokenVerifier {
   }
 }
 
+/** Identifiers in a token follow the rule for names and codes: one line, no control or bidirectional characters. */
+function plainString(name: string, value: string): void {
+  const problem = textProblem(value, 'line');
+  if (problem) throw unauthenticated(`${name} ${problem}`);
+}
+
 function parseRoles(raw: unknown): Role[] {
   if (!Array.isArray(raw) || raw.length === 0) throw unauthenticated('claim roles must be a non-empty array');
+  // Checked before the names are echoed in the message below.
+  raw.forEach((r, i) => typeof r === 'string' && plainString(`claim roles[${i}]`, r));
   const valid = Object.values(Role) as string[];
   const unknown = raw.filter((r) => typeof r !== 'string' || !valid.includes(r));
   if (unknown.length) throw unauthenticated(`claim roles has unknown role(s): ${unknown.map(String).join(', ')}`);

@@ -1,5 +1,6 @@
 import type { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { severitiesFrom, type Severity } from '../common/enums';
+import { lookupKeys } from '../common/validate';
 
 /** A SQL condition with TypeORM `:name` parameters, such as the sharing policy's predicates. */
 export interface Condition {
@@ -13,11 +14,11 @@ export const where = {
   minSeverity<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, min: Severity | null | undefined): void {
     if (min) qb.andWhere(`${alias}.severity IN (:...${alias}_min_sev)`, { [`${alias}_min_sev`]: severitiesFrom(min) });
   },
-  /** Authored by one of the organisations whose codes are given (case-insensitive). */
-  authoredBy<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, codes: string[] | null | undefined): void {
+  /** Authored by one of the organisations whose codes are given (case-insensitive); `field` names the filter in errors. */
+  authoredBy<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, codes: string[] | null | undefined, field = 'filter.authors'): void {
     if (!codes?.length) return;
     qb.andWhere(`${alias}.author_id IN (SELECT id FROM organizations WHERE code = ANY(:${alias}_authors))`, {
-      [`${alias}_authors`]: codes.map((a) => a.trim().toUpperCase()),
+      [`${alias}_authors`]: lookupKeys(field, codes).map((a) => a.toUpperCase()),
     });
   },
 };

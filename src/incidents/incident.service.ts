@@ -7,7 +7,7 @@ import { IncidentStatus, Severity, Tlp, WarningKind, type IncidentCategory } fro
 import { badInput, InputProblem, notFound } from '../common/errors';
 import { checkId } from '../common/ids';
 import type { Page } from '../common/pagination';
-import { optionalText, text, textList } from '../common/validate';
+import { notInFuture, optionalText, text, textList } from '../common/validate';
 import { visibleById, visibleByIds, where } from '../db/filters';
 import { keysetPage } from '../db/paging';
 import type { ObservableEntity } from '../intel/observable.entity';
@@ -28,8 +28,6 @@ export const IncidentEventKind = {
 export type IncidentEventKind = (typeof IncidentEventKind)[keyof typeof IncidentEventKind];
 
 const MAX_OBSERVABLES = 1000;
-/** Reporters' clocks drift; a few minutes ahead is not "in the future". */
-const CLOCK_SKEW_MS = 5 * 60_000;
 
 interface CheckedReport {
   title: string;
@@ -265,15 +263,12 @@ export class IncidentService {
   }
 
   private checkReport(input: IncidentInput): CheckedReport {
-    const occurredAt = input.occurredAt ?? null;
-    const detectedAt = input.detectedAt ?? null;
-    const latest = Date.now() + CLOCK_SKEW_MS;
-    if (occurredAt && occurredAt.getTime() > latest) throw new InputProblem('input.occurredAt', 'must not be in the future');
-    if (detectedAt && detectedAt.getTime() > latest) throw new InputProblem('input.detectedAt', 'must not be in the future');
+    const occurredAt = notInFuture('input.occurredAt', input.occurredAt);
+    const detectedAt = notInFuture('input.detectedAt', input.detectedAt);
     if (occurredAt && detectedAt && detectedAt < occurredAt) throw new InputProblem('input.detectedAt', 'must not be before occurredAt');
     return {
       title: text('input.title', input.title, { max: 200 }),
-      description: optionalText('input.description', input.description, 20_000),
+      description: optionalText('input.description', input.description, 20_000, { multiline: true }),
       category: input.category,
       severity: input.severity ?? Severity.MEDIUM,
       occurredAt,
@@ -288,7 +283,7 @@ export class IncidentService {
   private checkUpdate(input: IncidentUpdateInput): CheckedUpdate {
     const out: CheckedUpdate = {};
     if (input.status != null) out.status = input.status;
-    if (input.note != null) out.note = text('input.note', input.note, { max: 4000 });
+    if (input.note != null) out.note = text('input.note', input.note, { max: 4000, multiline: true });
     if (input.assignee !== undefined) out.assignee = optionalText('input.assignee', input.assignee, 200);
     if (out.status === undefined && out.note === undefined && out.assignee === undefined) {
       throw new InputProblem('input', 'must set at least one of status, note or assignee');

@@ -7,7 +7,7 @@ import { Severity, ThreatType, Tlp } from '../common/enums';
 import { badInput, InputProblem, notFound } from '../common/errors';
 import { checkId } from '../common/ids';
 import type { Page } from '../common/pagination';
-import { intRange, optionalText, text, textList } from '../common/validate';
+import { intRange, lookupKey, lookupKeys, optionalText, text, textList } from '../common/validate';
 import { visibleById, visibleByIds, where } from '../db/filters';
 import { keysetPage } from '../db/paging';
 import { OrganizationService } from '../organizations/organization.service';
@@ -161,7 +161,7 @@ export class IndicatorService {
       tags: textList(f('tags'), item.tags, { maxItems: 50, maxLen: 64 }).map((t) => t.toLowerCase()),
       valid_from: validFrom ? validFrom.toISOString() : null,
       valid_until: validUntil ? validUntil.toISOString() : null,
-      description: optionalText(f('description'), item.description, 4000),
+      description: optionalText(f('description'), item.description, 4000, { multiline: true }),
     };
   }
 
@@ -173,8 +173,8 @@ export class IndicatorService {
     if (fl.observableId) qb.andWhere('t.observable_id = :observableId', { observableId: fl.observableId });
     if (fl.types?.length) qb.andWhere('o.type IN (:...types)', { types: fl.types });
     if (fl.value != null) {
-      let value = fl.value.trim();
-      if (fl.types?.length === 1) value = normalizeObservable(fl.types![0], fl.value!, 'filter.value').value;
+      let value = lookupKey('filter.value', fl.value);
+      if (fl.types?.length === 1) value = normalizeObservable(fl.types[0], fl.value, 'filter.value').value;
       qb.andWhere('o.value = :value', { value });
     }
     if (fl.valueContains) {
@@ -185,9 +185,9 @@ export class IndicatorService {
     if (fl.severities?.length) qb.andWhere('t.severity IN (:...sevs)', { sevs: fl.severities });
     if (fl.tlp?.length) qb.andWhere('t.tlp IN (:...tlps)', { tlps: fl.tlp });
     if (fl.threatTypes?.length) qb.andWhere('t.threat_types && CAST(:threats AS text[])', { threats: fl.threatTypes });
-    if (fl.tags?.length) qb.andWhere('t.tags && CAST(:tags AS text[])', { tags: fl.tags.map((t) => t.trim().toLowerCase()) });
+    if (fl.tags?.length) qb.andWhere('t.tags && CAST(:tags AS text[])', { tags: lookupKeys('filter.tags', fl.tags).map((t) => t.toLowerCase()) });
     where.authoredBy(qb, 't', fl.authors);
-    if (fl.minConfidence != null) qb.andWhere('t.confidence >= :minConf', { minConf: intRange('filter.minConfidence', fl.minConfidence!, 0, 100) });
+    if (fl.minConfidence != null) qb.andWhere('t.confidence >= :minConf', { minConf: intRange('filter.minConfidence', fl.minConfidence, 0, 100) });
     if (fl.reportedAfter) qb.andWhere('t.last_reported >= :after_ts', { after_ts: fl.reportedAfter });
     if (fl.reportedBefore) qb.andWhere('t.last_reported < :before_ts', { before_ts: fl.reportedBefore });
     if (!fl.includeRevoked) qb.andWhere('t.revoked = false');
@@ -207,7 +207,7 @@ export class IndicatorService {
   /** Only the author organisation revokes its assertion; others get NOT_FOUND or FORBIDDEN exactly as reads would show it. */
   async revoke(p: Principal, id: string, reason: string): Promise<IndicatorEntity> {
     await this.authz.authorize(p, 'indicator.revoke');
-    const why = text('reason', reason, { max: 1000 });
+    const why = text('reason', reason, { max: 1000, multiline: true });
     const iid = checkId(id);
     return this.db.transaction(async (m) => {
       const ind = await visibleById(m, IndicatorEntity, visibleTo(p, 't'), iid, { lock: true, join: ['observable', 'o'] });

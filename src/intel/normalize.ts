@@ -1,7 +1,8 @@
 import net from 'node:net';
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { ObservableType } from '../common/enums';
 import { InputProblem } from '../common/errors';
+import { textProblem } from '../common/validate';
 
 export interface Normalized {
   value: string;
@@ -26,6 +27,9 @@ export function normalizeObservable(type: ObservableType, raw: string, field = '
   const v = raw.trim();
   if (!v) throw new InputProblem(field, 'must not be empty');
   if (v.length > MAX_LEN[type] * 4 || raw.length > 8192) throw new InputProblem(field, `is too long for ${type}`);
+  // Before any parsing: parsers drop or percent-encode some of these, which would hide them in the stored form.
+  const problem = textProblem(v, 'line', raw.length - raw.trimStart().length);
+  if (problem) throw new InputProblem(field, `${type} ${problem}`);
   let out: Normalized;
   switch (type) {
     case ObservableType.IPV4:
@@ -57,7 +61,6 @@ export function normalizeObservable(type: ObservableType, raw: string, field = '
       break;
     }
     case ObservableType.FILE_NAME:
-      if (/[\u0000-\u001f\u007f]/.test(v)) throw new InputProblem(field, 'FILE_NAME must not contain control characters');
       out = { value: v, net: null };
       break;
     case ObservableType.ASN:
@@ -127,22 +130,50 @@ function expandIpv6(text: string): number[] {
   return [...h, ...fill, ...tl].map((w) => parseInt(w, 16));
 }
 
-function domain(v: string, field: string): string {
-  const rule = 'DOMAIN must be a host name such as example.com (letters, digits, hyphens; at least two labels)';
-  let host = v.replace(/\.$/, '');
-  if (/[\s/:@?#]/.test(host)) throw new InputProblem(field, rule);
-  host = host.toLowerCase();
-  const ascii = domainToASCII(host) || (/^[\x00-\x7f]*$/.test(host) ? host : '');
-  if (!ascii) throw new InputProblem(field, rule);
-  if (ascii.length > 253) throw new InputProblem(field, 'DOMAIN must be at most 253 characters');
+/**
+ * `what` names the value in messages: "DOMAIN", or "EMAIL domain (after @)"
+ * when checking the host of an address.
+ */
+function domain(v: string, field: string, what = 'DOMAIN'): string {
+  const rule = `${what} must be a host name such as example.com (letters, digits, hyphens; at least two labels)`;
+  const host = v.replace(/\.$/, '').toLowerCase();
+  // The WHATWG host parser would decode it: ex%61mple.com would be stored as example.com, which is not what was reported.
+  if (host.includes('%')) throw new InputProblem(field, `${what} must not contain % (percent-encoding is not decoded in host names)`);
+  if (/[\s/\\:@?#]/.test(host)) throw new InputProblem(field, rule);
+  const ascii = domainToASCII(host);
+  // Node's parser refuses a bad xn-- label or a name ending in a number without saying which; say it.
+  if (!ascii) throw new InputProblem(field, whyNotAHost(host, what) ?? rule);
+  if (ascii.length > 253) throw new InputProblem(field, `${what} must be at most 253 characters`);
+  // The WHATWG parser reads 1.2.3 and 0x7f.1 as IPv4 addresses: none of those is a name.
+  if (net.isIPv4(ascii)) throw new InputProblem(field, `${what} must not be an IP address${what === 'DOMAIN' ? ' (use IPV4)' : ''}`);
   const labels = ascii.split('.');
-  if (labels.length < 2 || !labels.every((l) => LABEL.test(l))) throw new InputProblem(field, rule);
-  if (/^\d+$/.test(labels[labels.length - 1])) throw new InputProblem(field, 'DOMAIN must not be an IP address (use IPV4)');
+  if (labels.length < 2) throw new InputProblem(field, `${what} must be a host name with at least two labels, such as example.com`);
+  const badLabel = labels.find((l) => !LABEL.test(l));
+  if (badLabel !== undefined) throw new InputProblem(field, rule);
+  const notPunycode = labels.find((l) => l.startsWith('xn--') && domainToASCII(domainToUnicode(l)) !== l);
+  if (notPunycode) throw new InputProblem(field, punycodeRule(what, notPunycode));
   return ascii;
+}
+
+function punycodeRule(what: string, label: string): string {
+  return `${what} label "${label}" is not valid punycode (an xn-- label must decode to an internationalised name and encode back to itself)`;
+}
+
+/** The reason an ASCII host that the WHATWG parser refused is not a domain, when it is one we can name. */
+function whyNotAHost(host: string, what: string): string | null {
+  const labels = host.split('.');
+  const last = labels[labels.length - 1];
+  if (labels.length > 1 && /^(\d+|0x[0-9a-f]*)$/.test(last)) {
+    return `${what} must not end in the numeric label "${last}": a numeric top-level label is not a domain (use IPV4 for an address)`;
+  }
+  const bad = labels.find((l) => l.startsWith('xn--') && !domainToASCII(l));
+  return bad ? punycodeRule(what, bad) : null;
 }
 
 function url(v: string, field: string): string {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) throw new InputProblem(field, 'URL must be absolute with a scheme, such as http://example.com/path');
+  // WHATWG parsing skips extra slashes after http: and friends, so http:///path would become http://path/: a host nobody named.
+  if (/^[a-z][a-z0-9+.-]*:\/\/[/\\]/i.test(v)) throw new InputProblem(field, 'URL must have a host right after :// (found another slash)');
   let u: URL;
   try {
     u = new URL(v);
@@ -154,14 +185,24 @@ function url(v: string, field: string): string {
   return u.href;
 }
 
+/** RFC 5321 dot-atom local parts (quoted local parts are not accepted), with UTF-8 allowed as in RFC 6531. */
 function email(v: string, field: string): string {
-  const at = v.lastIndexOf('@');
-  const rule = 'EMAIL must be an address such as user@example.com';
-  if (at < 1 || at === v.length - 1) throw new InputProblem(field, rule);
-  const local = v.slice(0, at);
-  if (local.length > 64 || /[\s<>()[\]\\,;:"]/.test(local)) throw new InputProblem(field, rule);
-  const host = domain(v.slice(at + 1), field);
-  return `${local.toLowerCase()}@${host}`;
+  const parts = v.split('@');
+  if (parts.length !== 2) {
+    const n = parts.length - 1;
+    throw new InputProblem(field, n === 0 ? 'EMAIL must be an address such as user@example.com' : `EMAIL must contain exactly one @ (found ${n})`);
+  }
+  const [local, host] = parts;
+  if (!local) throw new InputProblem(field, 'EMAIL must have a local part before the @, such as user@example.com');
+  if (!host) throw new InputProblem(field, 'EMAIL must have a domain after the @, such as user@example.com');
+  if (local.length > 64) throw new InputProblem(field, 'EMAIL local part (before @) must be at most 64 characters');
+  if (/[\s<>()[\]\\,;:"]/.test(local)) {
+    throw new InputProblem(field, 'EMAIL local part (before @) must not contain spaces or any of < > ( ) [ ] \\ , ; : "');
+  }
+  if (/^\.|\.$|\.\./.test(local)) {
+    throw new InputProblem(field, 'EMAIL local part (before @) must not start or end with a dot or have two dots in a row');
+  }
+  return `${local.toLowerCase()}@${domain(host, field, 'EMAIL domain (after @)')}`;
 }
 
 function asn(v: string, field: string): string {

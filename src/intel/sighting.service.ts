@@ -5,7 +5,7 @@ import { visibleTo } from '../auth/policy';
 import { actorName, type Principal } from '../auth/principal';
 import { InputProblem } from '../common/errors';
 import type { Page } from '../common/pagination';
-import { intRange, optionalText } from '../common/validate';
+import { intRange, notInFuture, optionalText } from '../common/validate';
 import { keysetPage } from '../db/paging';
 import { OrganizationService } from '../organizations/organization.service';
 import { checkBulkSize, checkItems, sharedItem } from './bulk';
@@ -37,6 +37,8 @@ export class SightingService {
       const now = new Date();
       const { rows, errors } = checkItems(input, (item, index, f) => {
         const shared = sharedItem(item, index, f, defaultTlp, found);
+        notInFuture(f('firstSeen'), item.firstSeen, now.getTime());
+        notInFuture(f('lastSeen'), item.lastSeen, now.getTime());
         const lastSeen = item.lastSeen ?? item.firstSeen ?? now;
         const firstSeen = item.firstSeen ?? lastSeen;
         if (firstSeen > lastSeen) throw new InputProblem(f('lastSeen'), 'must not be before firstSeen');
@@ -46,7 +48,7 @@ export class SightingService {
           first_seen: firstSeen.toISOString(),
           last_seen: lastSeen.toISOString(),
           location: optionalText(f('location'), item.location, 200),
-          note: optionalText(f('note'), item.note, 2000),
+          note: optionalText(f('note'), item.note, 2000, { multiline: true }),
         };
       });
       const byIndex = new Map<number, SightingEntity>();

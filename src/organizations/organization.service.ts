@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal';
 import { KeyStatus, OrgKind, OrgStatus, Role, ROLE_ORDER, Tlp } from '../common/enums';
 import { badInput, conflict, InputProblem, notFound } from '../common/errors';
 import type { Page } from '../common/pagination';
-import { optionalText, pattern, text } from '../common/validate';
+import { lookupKey, lookupKeys, optionalText, pattern, text, textProblem } from '../common/validate';
 import { keysetPage } from '../db/paging';
 import { OrganizationEntity } from './organization.entity';
 import type { OrganizationInput, OrganizationUpdateInput } from './organization.inputs';
@@ -49,7 +49,7 @@ export class OrganizationService {
   }
 
   async byCode(_p: Principal, code: string): Promise<OrganizationEntity | null> {
-    return this.db.getRepository(OrganizationEntity).findOneBy({ code: code.trim().toUpperCase() });
+    return this.db.getRepository(OrganizationEntity).findOneBy({ code: lookupKey('code', code).toUpperCase() });
   }
 
   /** For the per-request loader behind `author`, `parent` and the like. */
@@ -87,7 +87,7 @@ export class OrganizationService {
     return this.db.transaction(async (m) => {
       let parentId: string | null = null;
       if (input.parent) {
-        const parent = await m.findOneBy(OrganizationEntity, { code: input.parent.trim().toUpperCase() });
+        const parent = await m.findOneBy(OrganizationEntity, { code: lookupKey('input.parent', input.parent!).toUpperCase() });
         if (!parent) throw badInput('input.parent', `unknown organisation "${input.parent}"`);
         parentId = parent.id;
       }
@@ -112,7 +112,7 @@ export class OrganizationService {
   async update(p: Principal, code: string, input: OrganizationUpdateInput): Promise<OrganizationEntity> {
     await this.authz.authorize(p, 'organization.update', { target: { type: 'Organization', id: code } });
     return this.db.transaction(async (m) => {
-      const org = await m.findOneBy(OrganizationEntity, { code: code.trim().toUpperCase() });
+      const org = await m.findOneBy(OrganizationEntity, { code: lookupKey('code', code).toUpperCase() });
       if (!org) throw notFound('Organization', code);
       if (input.name != null) org.name = text('input.name', input.name, { max: 200 });
       if (input.sector !== undefined) org.sector = optionalText('input.sector', input.sector, 64);
@@ -156,7 +156,7 @@ export class OrganizationService {
   async revokeKey(p: Principal, orgCode: string, kid: string): Promise<SigningKeyEntity> {
     const org = await this.managedOrg(p, orgCode, 'signingKey.revoke');
     return this.db.transaction(async (m) => {
-      const key = await m.findOneBy(SigningKeyEntity, { organizationId: org.id, kid });
+      const key = await m.findOneBy(SigningKeyEntity, { organizationId: org.id, kid: lookupKey('kid', kid) });
       if (!key) throw notFound('SigningKey', `${org.code}/${kid}`);
       key.status = KeyStatus.REVOKED;
       key.revokedAt ??= new Date();
@@ -171,7 +171,7 @@ export class OrganizationService {
     const groupName = text('name', name, { max: 100 });
     if (members.length > 1000) throw badInput('members', 'must have at most 1000 items');
     return this.db.transaction(async (m) => {
-      const codes = members.map((c) => c.trim().toUpperCase());
+      const codes = lookupKeys('members', members).map((c) => c.toUpperCase());
       const orgs = await m.createQueryBuilder(OrganizationEntity, 'o').where('o.code = ANY(:codes)', { codes }).getMany();
       const byCode = new Map(orgs.map((o) => [o.code, o.id]));
       codes.forEach((c, i) => {
@@ -207,7 +207,8 @@ export class OrganizationService {
    * sharing-group names) in one query. Names not found are absent from the map.
    */
   async lookupRecipients(m: EntityManager, names: string[]): Promise<Map<string, { org?: string; group?: string }>> {
-    const distinct = [...new Set(names.map((n) => n.trim()))];
+    // A name no code or group can have is left out: pickRecipients then refuses it for its own item, not the whole call.
+    const distinct = [...new Set(names.map((n) => n.trim()).filter((n) => !textProblem(n)))];
     const out = new Map<string, { org?: string; group?: string }>();
     if (!distinct.length) return out;
     const rows: { name: string; kind: 'org' | 'group'; id: string }[] = await m.query(
@@ -229,7 +230,7 @@ export class OrganizationService {
     if (!names?.length) return out;
     if (names.length > MAX_RECIPIENTS) throw new InputProblem(field, `must have at most ${MAX_RECIPIENTS} items`);
     names.forEach((raw, i) => {
-      const hit = found.get(raw.trim());
+      const hit = found.get(lookupKey(`${field}[${i}]`, raw));
       if (hit?.org) out.orgIds.push(hit.org);
       else if (hit?.group) out.groupIds.push(hit.group);
       else throw new InputProblem(`${field}[${i}]`, `unknown organisation code or sharing group "${raw}"`);
@@ -299,7 +300,7 @@ export class OrganizationService {
   /** The organisation named by `code`, for an administrative action on it; refusals are audited by the authorizer. */
   private async managedOrg(p: Principal, code: string, action: 'signingKey.register' | 'signingKey.revoke'): Promise<OrganizationEntity> {
     await this.authz.authorize(p, action);
-    const org = await this.byCode(p, code);
+    const org = await this.byCode(p, lookupKey('organization', code));
     if (!org) throw notFound('Organization', code);
     await this.authz.authorize(p, action, { target: { type: 'Organization', id: org.code }, organizationId: org.id, organizationCode: org.code });
     return org;
