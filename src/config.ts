@@ -18,6 +18,8 @@ export interface Config {
   isDev: boolean;
   /** Indicators at or above this severity raise an INDICATOR_HIGH_SEVERITY warning. */
   warningMinSeverity: Severity;
+  /** The key that seals cursors (CURSOR_KEY); unset: DATA_DIR/cursor.key, created on first start. */
+  cursorKey: Buffer | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -76,6 +78,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`WARNING_MIN_SEVERITY must be one of ${SEVERITY_ORDER.join(', ')} (got "${env.WARNING_MIN_SEVERITY}")`);
   }
 
+  let cursorKey: Buffer | undefined;
+  const rawKey = env.CURSOR_KEY?.trim();
+  if (rawKey) {
+    cursorKey = /^[0-9a-fA-F]{64}$/.test(rawKey) ? Buffer.from(rawKey, 'hex') : Buffer.from(rawKey, 'base64');
+    if (cursorKey.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(rawKey) && !/^[A-Za-z0-9+/_-]{43}=?$/.test(rawKey))) {
+      problems.push('CURSOR_KEY must be 32 random bytes as 64 hex digits or base64 (e.g. openssl rand -hex 32)');
+      cursorKey = undefined;
+    }
+  }
+
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  return { databaseUrl, host, port, dataDir, tokenAudience, tokenMaxLifetime, logLevel, nodeEnv, isDev: nodeEnv === 'development', warningMinSeverity };
+  return { databaseUrl, host, port, dataDir, tokenAudience, tokenMaxLifetime, logLevel, nodeEnv, isDev: nodeEnv === 'development', warningMinSeverity, cursorKey };
 }

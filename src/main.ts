@@ -7,6 +7,7 @@ import { seedDemo } from './cli/seed';
 import { Role } from './common/enums';
 import { logger } from './common/logger';
 import { ConfigError, loadConfig, type Config } from './config';
+import { installCursorKey } from './api/cursor-key';
 import { openDatabase } from './api/database';
 import { startServer } from './api/server';
 import { createServices } from './api/services';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     throw err;
   }
   logger.setLevel(config.logLevel);
+  installCursorKey(config);
   const database = await openDatabase(config);
   const services = createServices(database.db, config);
 

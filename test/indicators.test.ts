@@ -184,7 +184,7 @@ describe('indicators query', () => {
 
   it('rejects a bad cursor and an oversized page, naming the argument', async () => {
     const bad = await app.gql(bkav, '{ indicators(after: "bm90LWEtY3Vyc29y") { totalCount } }');
-    expect(bad.body.errors?.[0]).toMatchObject({ message: 'after: is not a cursor returned by this API', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(bad.body.errors?.[0]).toMatchObject({ message: 'after: is not a cursor this API returned for this list', extensions: { code: 'BAD_USER_INPUT' } });
     const big = await app.gql(bkav, '{ indicators(first: 501) { totalCount } }');
     expect(big.body.errors?.[0]).toMatchObject({ message: 'first: must be between 1 and 500', extensions: { code: 'BAD_USER_INPUT' } });
   });

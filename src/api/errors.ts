@@ -22,7 +22,7 @@ export function toGraphQLError(e: DomainError): GraphQLError {
 }
 
 /** graphql-js reports bad literal values as validation errors; to a client they are bad input. */
-const BAD_VALUE = /^(Expected value of type|Value ".*" does not exist in|Enum ".*" cannot represent|Int cannot represent|Float cannot represent|String cannot represent|Boolean cannot represent|ID cannot represent|Field ".*" of required type|Argument ".*" of required type|Variable ".*" got invalid value|Variable ".*" of required type|Field ".*" argument ".*" of type ".*" is required)/;
+const BAD_VALUE = /^(Expected value of type|Value ".*" does not exist in|Enum ".*" cannot represent|[A-Za-z]+ cannot represent|Field ".*" of required type|Argument ".*" of required type|Variable ".*" got invalid value|Variable ".*" of required type|Field ".*" argument ".*" of type ".*" is required)/;
 
 /** Apollo prefixes errors thrown while building the context; the reason alone is what a client needs. */
 const CONTEXT_PREFIX = 'Context creation failed: ';
@@ -44,7 +44,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   const code = String(formatted.extensions?.code ?? '');
   if (formatted.message.startsWith(CONTEXT_PREFIX)) formatted = { ...formatted, message: formatted.message.slice(CONTEXT_PREFIX.length) };
-  if (code === 'GRAPHQL_VALIDATION_FAILED' && BAD_VALUE.test(formatted.message)) {
+  // Over graphql-ws, graphql-js's request errors (variables that do not coerce) arrive with no code at all.
+  const requestError = !code && !formatted.path;
+  if ((code === 'GRAPHQL_VALIDATION_FAILED' || requestError) && BAD_VALUE.test(formatted.message)) {
     return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT } };
   }
   if (PUBLIC_CODES.has(code)) return formatted;
@@ -53,7 +55,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 
 /** Whether an error will be masked: those are logged with the request id that the client receives. */
 export function isUnexpected(err: GraphQLError): boolean {
-  return !domainErrorOf(err) && !PUBLIC_CODES.has(String(err.extensions?.code ?? ''));
+  return formatError(err.toJSON(), err).extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR;
 }
 
 /** Logs the errors a client will only see masked, with the request id it does see. */
@@ -63,4 +65,20 @@ export function logUnexpected(requestId: string, errors: readonly GraphQLError[]
     const cause = (err.originalError ?? err) as Error;
     logger.error('unhandled error', { requestId, transport, path: err.path, error: cause.message, stack: cause.stack });
   }
+}
+
+/**
+ * One error per distinct message: a document repeating one mistake (ten
+ * copies of an unknown directive) gets one error with every location, not ten.
+ */
+export function collapseDuplicates<E extends GraphQLFormattedError>(errors: readonly E[]): E[] {
+  const byKey = new Map<string, E>();
+  for (const e of errors) {
+    const key = `${String(e.extensions?.code ?? '')}\u0000${e.message}`;
+    const seen = byKey.get(key);
+    if (!seen) byKey.set(key, e);
+    // A formatted error gathers the locations; a GraphQLError (graphql-ws validation) keeps its first, as copying would lose its class.
+    else if (e.locations?.length && !(seen instanceof Error)) byKey.set(key, { ...seen, locations: [...(seen.locations ?? []), ...e.locations] });
+  }
+  return [...byKey.values()];
 }

@@ -6,7 +6,7 @@ import { domainErrorOf } from '../common/errors';
 import { LIMITS } from '../common/limits';
 import { logger } from '../common/logger';
 import type { Context } from './context';
-import { logUnexpected, toGraphQLError } from './errors';
+import { collapseDuplicates, logUnexpected, toGraphQLError } from './errors';
 import type { Services } from './services';
 import { allRules, costErrors, LIMIT_RULES } from './validation';
 
@@ -41,7 +41,12 @@ export async function authenticate(services: Services, authorization: unknown, t
 export const pipelinePlugin: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ document, operationName, request }) {
+      async didResolveOperation({ document, operationName, request, operation }) {
+        if (operation?.operation === 'subscription') {
+          throw new GraphQLError('subscriptions are served over WebSocket (the graphql-transport-ws protocol) at this same URL, not over HTTP', {
+            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+          });
+        }
         const [tooCostly] = costErrors(document, operationName, request.variables);
         if (tooCostly) throw tooCostly;
       },
@@ -51,7 +56,7 @@ export const pipelinePlugin: ApolloServerPlugin<Context> = {
       async willSendResponse({ contextValue, response }) {
         response.http.headers.set('x-request-id', contextValue.requestId);
         if (response.body.kind === 'single' && response.body.singleResult.errors) {
-          response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
+          response.body.singleResult.errors = collapseDuplicates(response.body.singleResult.errors).map((e) =>
             e.extensions?.code === 'INTERNAL_SERVER_ERROR' ? { ...e, extensions: { ...e.extensions, requestId: contextValue.requestId } } : e,
           );
         }
@@ -77,7 +82,7 @@ export function prepare(
     return { errors: [withCode(err instanceof GraphQLError ? err : new GraphQLError('Syntax error'), 'GRAPHQL_PARSE_FAILED')] };
   }
   const errors = validate(schema, document, allRules(isDev));
-  if (errors.length) return { errors: errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')) };
+  if (errors.length) return { errors: collapseDuplicates(errors).map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')) };
   const costly = costErrors(document, op.operationName, op.variables);
   if (costly.length) return { errors: costly };
   return { document };

@@ -23,12 +23,28 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How long a client may take to send a request's headers, and the whole request, before the connection is closed. */
+export const HTTP_TIMEOUTS = { headersMs: 30_000, requestMs: 30_000 };
+
 /** One HTTP server: GraphQL over HTTP and over graphql-ws on /graphql, and a health check. */
-export async function startServer(config: Pick<Config, 'host' | 'port' | 'isDev'>, services: Services): Promise<RunningServer> {
+export async function startServer(
+  config: Pick<Config, 'host' | 'port' | 'isDev'>,
+  services: Services,
+  opts: { timeouts?: typeof HTTP_TIMEOUTS } = {},
+): Promise<RunningServer> {
   const schema = await createSchema(services);
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  const timeouts = opts.timeouts ?? HTTP_TIMEOUTS;
+  // A client that sends less than it announced (or nothing) must not hold a connection for Node's default 300 s.
+  const httpServer = http.createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+    },
+    app,
+  );
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -37,6 +53,8 @@ export async function startServer(config: Pick<Config, 'host' | 'port' | 'isDev'
     hideSchemaDetailsFromClientErrors: !config.isDev,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    // No automatic persisted queries: a client sending a hash gets PERSISTED_QUERY_NOT_SUPPORTED, not a half-working cache.
+    persistedQueries: false,
     // main.ts owns the signals and stops everything in order; Apollo's own handler would race it.
     stopOnTerminationSignals: false,
     validationRules: LIMIT_RULES,
@@ -66,17 +84,36 @@ export async function startServer(config: Pick<Config, 'host' | 'port' | 'isDev'
     expressMiddleware(apollo, { context: async ({ req }) => createContext(services, await authenticate(services, req.headers.authorization, 'http')) }),
   );
 
-  // Body-parser failures (too large, bad JSON) answered in GraphQL's error shape.
-  app.use((err: { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+  // Body-parser failures (too large, bad JSON, a charset other than UTF-8) answered in GraphQL's error shape.
+  app.use((err: { status?: number; type?: string; charset?: string }, _req: Request, res: Response, next: NextFunction) => {
     if (!err || !err.status) return next(err);
-    const message = err.type === 'entity.too.large' ? `request body exceeds ${BODY_LIMIT.replace('mb', ' MiB')}` : 'malformed JSON request body';
+    const message =
+      err.type === 'entity.too.large'
+        ? `request body exceeds ${BODY_LIMIT.replace('mb', ' MiB')}`
+        : err.type === 'charset.unsupported' || err.type === 'encoding.unsupported'
+          ? `unsupported ${err.type === 'charset.unsupported' ? `charset "${err.charset}"` : 'content encoding'}: send JSON in UTF-8`
+          : 'malformed JSON request body';
     res.status(err.status).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT } }] });
   });
 
   await services.warningHub.start();
   const ws = attachWebSocket(httpServer, schema, services, { isDev: config.isDev });
 
-  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await ws.close();
+    await services.warningHub.stop();
+    await apollo.stop();
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use (EADDRINUSE)` : `cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+  }
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {

@@ -2,23 +2,7 @@ import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { badInput } from './errors';
 import { LIMITS } from './limits';
 
-const CURSOR_PREFIX = 'v1:';
 const DEFAULT_PAGE = LIMITS.defaultPageSize;
-
-/** Cursors are opaque to clients: the row's `seq`, versioned and base64url-encoded. */
-export function encodeCursor(seq: string | number | bigint): string {
-  return Buffer.from(`${CURSOR_PREFIX}${seq}`).toString('base64url');
-}
-
-/** Parses `after`; a cursor we did not issue is a BAD_USER_INPUT naming the argument. */
-export function decodeCursor(after: string | null | undefined, field = 'after'): string | undefined {
-  if (after === undefined || after === null) return undefined;
-  const raw = Buffer.from(after, 'base64url').toString('utf8');
-  if (!raw.startsWith(CURSOR_PREFIX) || !/^\d{1,19}$/.test(raw.slice(CURSOR_PREFIX.length))) {
-    throw badInput(field, 'is not a cursor returned by this API');
-  }
-  return raw.slice(CURSOR_PREFIX.length);
-}
 
 export function pageSize(first: number | null | undefined, field = 'first'): number {
   if (first === undefined || first === null) return DEFAULT_PAGE;
@@ -33,6 +17,8 @@ export interface Page<T extends { seq: string }> {
   items: T[];
   hasNextPage: boolean;
   count: () => Promise<number>;
+  /** The sealed cursor of a row of this page (it opens only in the same list). */
+  cursorOf: (row: T) => string;
 }
 
 @ObjectType()
@@ -85,7 +71,7 @@ export function ConnectionType<T extends object>(node: ClassType<T>, name: strin
 
     static from<N extends T & { seq: string }>(page: Page<N>, toNode: (row: N) => T = (r) => r): Connection {
       const c = new Connection();
-      c.edges = page.items.map((row) => ({ cursor: encodeCursor(row.seq), node: toNode(row) }));
+      c.edges = page.items.map((row) => ({ cursor: page.cursorOf(row), node: toNode(row) }));
       c.pageInfo = {
         hasNextPage: page.hasNextPage,
         hasPreviousPage: false,

@@ -10,6 +10,7 @@ import type { Page } from '../common/pagination';
 import { intRange, lookupKey, lookupKeys, optionalText, text, textList } from '../common/validate';
 import { visibleById, visibleByIds, where } from '../db/filters';
 import { keysetPage } from '../db/paging';
+import { retryTransaction } from '../db/retry';
 import { OrganizationService } from '../organizations/organization.service';
 import type { WarningService } from '../warnings/warning.service';
 import { checkBulkSize, checkItems, sharedItem, type SharedItemRow } from './bulk';
@@ -28,6 +29,14 @@ export interface SubmitResult {
 /** Ids of the observables named in $1 (a JSON array of {type, value}). Exported for test/bench/ingest.bench.ts's raw-SQL baseline. */
 export const OBSERVABLE_IDS_SQL = `SELECT o.id, o.type, o.value FROM observables o
   JOIN jsonb_to_recordset($1::jsonb) AS x(type text, value text) ON o.type = x.type AND o.value = x.value`;
+
+/**
+ * Locks the caller's existing indicators among $1 (observable ids) in observable order before the
+ * upsert, which then writes in input order (so that `seq`, and the warnings, follow the input):
+ * two concurrent re-posts of one list in opposite orders queue instead of deadlocking.
+ */
+export const LOCK_INDICATORS_SQL = `SELECT count(*)::int AS n FROM (
+  SELECT 1 FROM indicators WHERE author_id = $2 AND observable_id = ANY($1::uuid[]) ORDER BY observable_id FOR UPDATE) locked`;
 
 /** Upserts the caller's indicators: $1 rows as JSON, $2 author id, $3 actor. Exported for the ingest benchmark's baseline. */
 export const UPSERT_INDICATORS_SQL = `INSERT INTO indicators (observable_id, author_id, tlp, recipient_org_ids, recipient_group_ids, confidence, severity,
@@ -79,7 +88,7 @@ export class IndicatorService {
     await this.authz.authorize(p, 'indicator.submit');
     checkBulkSize(input);
 
-    return this.db.transaction(async (m) => {
+    return retryTransaction(() => this.db.transaction(async (m) => {
       const defaultTlp = await this.orgs.defaultTlp(p, m);
       const found = await this.orgs.lookupRecipients(m, input.flatMap((i) => i.recipients ?? []));
       const { rows, errors } = checkItems(input, (item, index, f) => this.checkItem(item, index, f, defaultTlp, found));
@@ -107,6 +116,7 @@ export class IndicatorService {
         const obsId = new Map(ids.map((r) => [`${r.type}\u0000${r.value}`, r.id]));
         const payload = unique.map((r) => ({ ...r, observable_id: obsId.get(`${r.type}\u0000${r.value}`) }));
         const actor = actorName(p);
+        await m.query(LOCK_INDICATORS_SQL, [payload.map((r) => r.observable_id), p.orgId]);
         const written: { id: string; observable_id: string; inserted: boolean }[] = await m.query(
           UPSERT_INDICATORS_SQL,
           [JSON.stringify(payload), p.orgId, actor],
@@ -139,7 +149,7 @@ export class IndicatorService {
       });
       const created = results.filter((r) => r.created).length;
       return { results, created, updated: results.filter((r) => r.indicator && !r.created).length, rejected: errors.size };
-    });
+    }));
   }
 
   private checkItem(

@@ -3,9 +3,13 @@ import type { ObservableType } from '../common/enums';
 import { InputProblem } from '../common/errors';
 import { normalizeObservable } from './normalize';
 
-/** $1: a JSON array of {type, value, net}. Exported for test/bench/ingest.bench.ts's raw-SQL baseline. */
+/**
+ * $1: a JSON array of {type, value, net}. Inserted in key order, so that
+ * concurrent calls naming the same new observables wait on each other
+ * instead of deadlocking. Exported for test/bench/ingest.bench.ts's raw-SQL baseline. */
 export const ENSURE_OBSERVABLES_SQL = `INSERT INTO observables (type, value, net)
   SELECT DISTINCT x.type, x.value, x.net FROM jsonb_to_recordset($1::jsonb) AS x(type text, value text, net inet)
+  ORDER BY x.type, x.value
   ON CONFLICT (type, value) DO NOTHING`;
 
 export interface CheckedObservable {

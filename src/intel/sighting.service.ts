@@ -7,6 +7,7 @@ import { InputProblem } from '../common/errors';
 import type { Page } from '../common/pagination';
 import { intRange, notInFuture, optionalText } from '../common/validate';
 import { keysetPage } from '../db/paging';
+import { retryTransaction } from '../db/retry';
 import { OrganizationService } from '../organizations/organization.service';
 import { checkBulkSize, checkItems, sharedItem } from './bulk';
 import type { ItemError, SightingInput } from './intel.inputs';
@@ -31,7 +32,7 @@ export class SightingService {
   async report(p: Principal, input: SightingInput[]): Promise<ReportResult> {
     await this.authz.authorize(p, 'sighting.report');
     checkBulkSize(input);
-    return this.db.transaction(async (m) => {
+    return retryTransaction(() => this.db.transaction(async (m) => {
       const defaultTlp = await this.orgs.defaultTlp(p, m);
       const found = await this.orgs.lookupRecipients(m, input.flatMap((i) => i.recipients ?? []));
       const now = new Date();
@@ -81,7 +82,7 @@ export class SightingService {
         accepted: rows.length,
         rejected: errors.size,
       };
-    });
+    }));
   }
 
   async list(p: Principal, filter: { observableId?: string }, args: { first?: number | null; after?: string | null }): Promise<Page<SightingEntity>> {

@@ -2,7 +2,7 @@ import { sharingKey } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { slowConsumer, type DomainError } from '../common/errors';
 import { logger } from '../common/logger';
-import { encodeCursor } from '../common/pagination';
+import { encodeCursor } from '../common/cursor';
 import type { FailableStream } from '../common/streams';
 import type { WarningBroker } from './broker';
 import type { WarningEntity } from './warning.entity';
@@ -11,6 +11,8 @@ import type { WarningFilter } from './warning.inputs';
 import type { WarningEntity as Warning } from './warning.entity';
 
 const FETCH_BATCH = 1000;
+/** The warning log's cursor scope: the same as its query's (keysetPage scopes by table), so either resumes the other. */
+export const WARNING_CURSORS = 'warnings';
 const REPLAY_PAGE = 500;
 /** Events queued for one subscriber that is not reading; past this it is cut off and must resume with `after`. */
 export const MAX_PENDING = 1000;
@@ -29,7 +31,7 @@ interface Delivery {
 }
 
 function delivery(w: WarningEntity): Delivery {
-  return { seq: BigInt(w.seq), entity: w, event: { cursor: encodeCursor(w.seq), warning: w } };
+  return { seq: BigInt(w.seq), entity: w, event: { cursor: encodeCursor(WARNING_CURSORS, w.seq), warning: w } };
 }
 
 const DONE: IteratorResult<WarningEvent> = { value: undefined, done: true };
@@ -71,6 +73,8 @@ class WarningStream implements AsyncIterableIterator<WarningEvent>, FailableStre
     if (this.queue.length >= MAX_PENDING) {
       this.overflowed = true;
       this.queue.length = 0;
+      // Leave the hub now: nothing more will be delivered, whenever the transport gets to close the connection.
+      this.detach(this);
       const err = slowConsumer();
       for (const l of this.failureListeners) l(err);
     } else {

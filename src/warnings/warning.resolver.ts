@@ -1,10 +1,11 @@
 import { Args, ArgsType, Ctx, Field, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import type { RequestContext } from '../auth/context';
 import { Requires } from '../auth/roles';
-import { decodeCursor, PageArgs } from '../common/pagination';
+import { decodeCursor } from '../common/cursor';
+import { PageArgs } from '../common/pagination';
 import type { OrganizationLoaders } from '../organizations/organization.loaders';
 import { SharedObjectResolver } from '../organizations/shared-object.resolver';
-import type { WarningEvent as LiveEvent, WarningHub } from './warning.hub';
+import { WARNING_CURSORS, type WarningEvent as LiveEvent, type WarningHub } from './warning.hub';
 import { checkFilter, type WarningService } from './warning.service';
 import { WarningConnection, WarningEvent, WarningFilter, WarningType } from './warning.types';
 
@@ -27,7 +28,7 @@ class WarningStreamArgs {
 export type WarningContext = RequestContext<OrganizationLoaders> & { warningHub: WarningHub };
 
 function subscribe({ args, context }: SubscribeResolverData<unknown, WarningStreamArgs, WarningContext>): AsyncIterable<LiveEvent> {
-  return context.warningHub.stream(context.principal, checkFilter(args.filter), decodeCursor(args.after));
+  return context.warningHub.stream(context.principal, checkFilter(args.filter), decodeCursor(WARNING_CURSORS, args.after));
 }
 
 @Resolver(() => WarningType)

@@ -77,7 +77,7 @@ import { generateSigningKey, mintToken } from '../../src/auth/keys';
 import type { Principal } from '../../src/auth/principal';
 import { ObservableType, OrgKind, Role, Severity, Tlp } from '../../src/common/enums';
 import { logger } from '../../src/common/logger';
-import { encodeCursor } from '../../src/common/pagination';
+import { encodeCursor } from '../../src/common/cursor';
 import { createContext, type Context } from '../../src/api/context';
 import type { EmbeddedDatabase } from '../../src/db/embedded';
 import { createSchema } from '../../src/api/schema';
@@ -808,12 +808,12 @@ async function timeExecution(services: Services, principal: Principal, row: Warn
   const tfSchema: GraphQLSchema = await createSchema(services);
   const contextValue: Context = createContext(services, principal);
   const floorEvent = {
-    cursor: encodeCursor(row.seq),
+    cursor: encodeCursor('warnings', row.seq),
     warning: { kind: row.kind, title: row.title, severity: row.severity, subjectId: row.subjectId, createdAt: row.createdAt.toISOString() },
   };
   const once = {
     threatfed: async () => {
-      const result = await execute({ schema: tfSchema, document, rootValue: { cursor: encodeCursor(row.seq), warning: row }, contextValue });
+      const result = await execute({ schema: tfSchema, document, rootValue: { cursor: encodeCursor('warnings', row.seq), warning: row }, contextValue });
       if (result.errors) throw new Error(JSON.stringify(result.errors));
       return JSON.stringify({ id: 'x', type: 'next', payload: result }).length;
     },
@@ -906,7 +906,7 @@ async function timeFanOut(services: Services, principals: Principal[], row: Warn
       }
       publish = (k) =>
         void publishLocally({
-          cursor: encodeCursor(k + 1),
+          cursor: encodeCursor('warnings', k + 1),
           warning: { kind: row.kind, title: row.title, severity: row.severity, subjectId: row.subjectId, createdAt: new Date().toISOString() },
         });
     }

@@ -2,7 +2,8 @@ import type { JWK } from 'jose';
 import { generateSigningKey, mintToken } from '../../src/auth/keys';
 import { OrgKind, Role } from '../../src/common/enums';
 import type { OrganizationEntity } from '../../src/organizations/organization.entity';
-import { AUDIENCE, type TestApp } from './app';
+import { afterAll, beforeAll } from 'vitest';
+import { AUDIENCE, startTestApp, type TestApp } from './app';
 
 export interface OrgFixture {
   org: OrganizationEntity;
@@ -51,4 +52,19 @@ export const PERSONAS: Persona[] = ['VNCERT', 'BKAV', 'VIETTEL', 'MOF', 'MOF-TAX
 export function personas<E extends string = never>(c: Community, extra: Record<E, OrgFixture> = {} as Record<E, OrgFixture>) {
   const all: Record<Persona | E, OrgFixture> = { VNCERT: c.vncert, BKAV: c.bkav, VIETTEL: c.viettel, MOF: c.mof, 'MOF-TAX': c.mofTax, DANANG: c.danang, ...extra };
   return (code: Persona | E): OrgFixture => all[code];
+}
+
+/**
+ * A test file's app over its own database with the standard community, set up
+ * before its tests and closed after them: `const t = communityApp();` then
+ * `t.app`, `t.c` inside tests.
+ */
+export function communityApp(): { app: TestApp; c: Community } {
+  const ctx = {} as { app: TestApp; c: Community };
+  beforeAll(async () => {
+    ctx.app = await startTestApp();
+    ctx.c = await community(ctx.app);
+  });
+  afterAll(() => ctx.app?.close());
+  return ctx;
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +29,9 @@ export function withDatabase(adminUrl: string, db: string): string {
  * clones its own database from it (test/support/app.ts).
  */
 export default async function setup(project: TestProject) {
+  // One cursor key for the run: every test process and every server process it starts share it,
+  // as the instances of one deployment do (test/support/setup.ts installs it in each test process).
+  process.env.CURSOR_KEY ??= randomBytes(32).toString('hex');
   let embedded: EmbeddedDatabase | undefined;
   let tmp: string | undefined;
   let adminUrl = process.env.DATABASE_URL;

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { Role } from '../src/common/enums';
+import { communityApp } from './support/fixtures';
+
+const t = communityApp();
+
+const SUBMIT = 'mutation($i: [IndicatorInput!]!) { submitIndicators(input: $i) { created updated rejected } }';
+const list = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ type: 'DOMAIN', value: `${prefix}-${i}.deadlock.example`, tlp: 'GREEN' }));
+
+describe('concurrent bulk ingest', () => {
+  it('two workers re-posting one list of 5,000 in opposite order both succeed (no deadlock)', async () => {
+    const token = await t.c.bkav.token([Role.CONTRIBUTOR]);
+    const items = list('same', 5000);
+    expect((await t.app.gql(token, SUBMIT, { i: items })).body.data?.submitIndicators.created).toBe(5000);
+    for (let round = 0; round < 6; round++) {
+      const [a, b] = await Promise.all([t.app.gql(token, SUBMIT, { i: items }), t.app.gql(token, SUBMIT, { i: [...items].reverse() })]);
+      for (const res of [a, b]) {
+        expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
+        expect(res.body.data?.submitIndicators).toEqual({ created: 0, updated: 5000, rejected: 0 });
+      }
+    }
+  }, 120_000);
+
+  it('two organisations posting the same new observables in opposite order both succeed', async () => {
+    const bkav = await t.c.bkav.token([Role.CONTRIBUTOR]);
+    const viettel = await t.c.viettel.token([Role.CONTRIBUTOR]);
+    const items = list('shared', 3000);
+    const [a, b] = await Promise.all([t.app.gql(bkav, SUBMIT, { i: items }), t.app.gql(viettel, SUBMIT, { i: [...items].reverse() })]);
+    for (const res of [a, b]) {
+      expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
+      expect(res.body.data?.submitIndicators.created).toBe(3000);
+    }
+    const [{ n }] = await t.app.db.query(`SELECT count(*)::int AS n FROM observables WHERE value LIKE 'shared-%.deadlock.example'`);
+    expect(n).toBe(3000);
+  }, 120_000);
+
+  it('sightings of the same new observables posted concurrently in opposite order both succeed', async () => {
+    const token = await t.c.bkav.token([Role.REPORTER]);
+    const items = list('seen', 3000).map(({ type, value }) => ({ type, value, tlp: 'GREEN' }));
+    const q = 'mutation($i: [SightingInput!]!) { reportSightings(input: $i) { accepted rejected } }';
+    const [a, b] = await Promise.all([t.app.gql(token, q, { i: items }), t.app.gql(token, q, { i: [...items].reverse() })]);
+    for (const res of [a, b]) {
+      expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
+      expect(res.body.data?.reportSightings).toEqual({ accepted: 3000, rejected: 0 });
+    }
+  }, 120_000);
+});
