@@ -1,15 +1,20 @@
 import './node-env';
 import 'reflect-metadata';
+import diagnostics from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import { mintToken } from './auth/keys';
+import { describeError } from './cli/describe-error';
 import { demoKeyPath, readPrivateKey } from './cli/keyfile';
 import { seedDemo } from './cli/seed';
 import { Role } from './common/enums';
 import { logger } from './common/logger';
 import { ConfigError, loadConfig, type Config } from './config';
-import { openDatabase } from './db/database';
-import { startServer } from './server';
+import { openDatabase, type Database } from './db/database';
+import { startServer, type RunningServer } from './server';
 import { createServices } from './services';
+
+/** Kept here so that a failed start can still stop the embedded database it started. */
+let database: Database | undefined;
 
 async function main(): Promise<void> {
   let config: Config;
@@ -23,7 +28,7 @@ async function main(): Promise<void> {
     throw err;
   }
   logger.setLevel(config.logLevel);
-  const database = await openDatabase(config);
+  database = await openDatabase(config);
   const services = createServices(database.db, config);
 
   if (!config.databaseUrl && (await services.organizations.isEmpty())) {
@@ -31,7 +36,7 @@ async function main(): Promise<void> {
     await seedDemo(services, config.dataDir, config.tokenAudience);
   }
 
-  const server = await startServer(config, services);
+  const server = await listenOrFail(config, () => startServer(config, services));
   logger.info('ThreatFed listening', { url: server.url });
   await printWelcome(config, server.url);
 
@@ -42,13 +47,48 @@ async function main(): Promise<void> {
     logger.info('shutting down', { signal });
     try {
       await server.close();
-      await database.close();
+      await database?.close();
     } finally {
       process.exit(0);
     }
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/**
+ * An HTTP listen error (port in use, no permission) reaches no caller of
+ * startServer: the websocket server attached to the HTTP server takes the
+ * 'error' event and only logs it, so the start would hang for ever. Node
+ * publishes every failed listen on this diagnostics channel; watch it for as
+ * long as the server is starting.
+ */
+async function listenOrFail(config: Config, start: () => Promise<RunningServer>): Promise<RunningServer> {
+  const channel = 'tracing:net.server.listen:error';
+  let onError!: (message: unknown) => void;
+  const failed = new Promise<never>((_, reject) => {
+    onError = (message) => reject(new Error(listenErrorText((message as { error?: NodeJS.ErrnoException }).error, config)));
+  });
+  diagnostics.subscribe(channel, onError);
+  try {
+    return await Promise.race([start(), failed]);
+  } finally {
+    diagnostics.unsubscribe(channel, onError);
+  }
+}
+
+function listenErrorText(err: NodeJS.ErrnoException | undefined, { host, port }: Config): string {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  switch (err?.code) {
+    case 'EADDRINUSE':
+      return `cannot listen on ${where}: port ${port} is already in use (EADDRINUSE); stop the program using it or set PORT to a free port`;
+    case 'EACCES':
+      return `cannot listen on ${where}: permission denied (EACCES); ports below 1024 need privileges, set PORT to 1024 or above`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on ${where}: HOST ${host} is not an address of this machine (EADDRNOTAVAIL)`;
+    default:
+      return `cannot listen on ${where}: ${describeError(err)}`;
+  }
 }
 
 /** A ready-to-paste call with a fresh analyst token, when the demo coordinator's key is at hand. */
@@ -69,7 +109,10 @@ async function printWelcome(config: Config, url: string): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-main().catch((err: unknown) => {
-  logger.error('failed to start', { error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+main().catch(async (err: unknown) => {
+  logger.error('failed to start', { error: describeError(err), stack: err instanceof Error ? err.stack : undefined });
+  // Stop the embedded PostgreSQL we started before exiting; bounded, so that a stuck close cannot turn a failure into a hang.
+  const closing = database?.close().catch((e: unknown) => logger.warn('could not close the database', { error: describeError(e) }));
+  await Promise.race([closing, new Promise((r) => setTimeout(r, 10_000).unref())]);
   process.exit(1);
 });

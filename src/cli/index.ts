@@ -6,9 +6,10 @@ import { generateSigningKey, mintToken } from '../auth/keys';
 import { OrgKind, Role } from '../common/enums';
 import { logger } from '../common/logger';
 import { ConfigError, loadConfig, parseDuration } from '../config';
-import { openDatabase } from '../db/database';
+import { openDatabase, type Database } from '../db/database';
 import { createSchema, printSdl } from '../schema';
 import { createServices } from '../services';
+import { describeError } from './describe-error';
 import { readPrivateKey, writePrivateKey } from './keyfile';
 import { seedDemo } from './seed';
 
@@ -120,10 +121,20 @@ const COMMANDS: Record<string, Command> = {
 
 async function withServices(fn: (services: ReturnType<typeof createServices>, applied: string[]) => Promise<void>): Promise<void> {
   const config = loadConfig();
+  await withDatabase({}, (database) => fn(createServices(database.db, config), database.applied));
+}
+
+async function withDatabase(opts: { migrate?: boolean }, fn: (database: Database, url: string) => Promise<void>): Promise<void> {
+  const config = loadConfig();
   logger.setLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const database = await openDatabase(config);
+  // A running server's embedded cluster is used as it is (and left running): starting a second postmaster on its directory cannot work.
+  const database = await openDatabase(config, { ...opts, attach: true });
+  const attached = database.embedded?.attachedTo;
+  if (attached) {
+    process.stderr.write(`using the embedded PostgreSQL that process ${attached.ownerPid} runs for ${config.dataDir} (port ${database.embedded!.port})\n`);
+  }
   try {
-    await fn(createServices(database.db, config), database.applied);
+    await fn(database, database.embedded?.url ?? config.databaseUrl!);
   } finally {
     await database.close();
   }
@@ -158,8 +169,9 @@ export async function main(argv: string[]): Promise<number> {
     await cmd.run(values);
     return 0;
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const msg = describeError(err);
+    const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
+    const usage = err instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
     process.stderr.write(`error: ${msg}\n${usage ? `\nUsage: npm run cli -- ${cmd.usage}\n` : ''}`);
     return err instanceof ConfigError || usage ? 2 : 1;
   }
