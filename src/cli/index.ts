@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, parseDuration } from '../config';
 import { openDatabase, type Database } from '../db/database';
 import { createSchema, printSdl } from '../schema';
 import { createServices } from '../services';
+import { backupDatabase, restoreDatabase } from './backup';
 import { describeError } from './describe-error';
 import { readPrivateKey, writePrivateKey } from './keyfile';
 import { seedDemo } from './seed';
@@ -104,6 +105,35 @@ const COMMANDS: Record<string, Command> = {
     async run() {
       await withServices(async (_services, applied) => {
         process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'migrations are up to date\n');
+      });
+    },
+  },
+  backup: {
+    usage: `backup --out FILE
+  Writes a pg_dump custom-format archive of DATABASE_URL (or of the embedded
+  database under DATA_DIR, running or not) to FILE. Needs pg_dump of the
+  server's major version or newer, on PATH or in PG_BIN.`,
+    options: { out: { type: 'string' } },
+    async run(v) {
+      const out = need(v, 'out');
+      if (fs.existsSync(out)) throw new UsageError(`${out} exists; refusing to overwrite a backup`);
+      await withDatabase({ migrate: false }, async (database, url) => {
+        process.stdout.write((await backupDatabase(database.db, url, out)) + '\n');
+      });
+    },
+  },
+  restore: {
+    usage: `restore --file FILE
+  Restores an archive written by backup (or pg_dump -Fc) into an empty
+  database: a fresh DATA_DIR, or a new database named by DATABASE_URL. Then
+  applies the migrations the archive predates.`,
+    options: { file: { type: 'string' } },
+    async run(v) {
+      const file = need(v, 'file');
+      await withDatabase({ migrate: false }, async (database, url) => {
+        process.stdout.write((await restoreDatabase(database.db, url, file)) + '\n');
+        const applied = (await database.db.runMigrations({ transaction: 'each' })).map((m) => m.name);
+        process.stdout.write(applied.length ? `migrations applied after the restore: ${applied.join(', ')}\n` : 'migrations are up to date\n');
       });
     },
   },
