@@ -2,15 +2,19 @@ import './node-env';
 import 'reflect-metadata';
 import fs from 'node:fs';
 import { mintToken } from './auth/keys';
+import { describeError } from './cli/describe-error';
 import { demoKeyPath, readPrivateKey } from './cli/keyfile';
 import { seedDemo } from './cli/seed';
 import { Role } from './common/enums';
 import { logger } from './common/logger';
 import { ConfigError, loadConfig, type Config } from './config';
 import { installCursorKey } from './api/cursor-key';
-import { openDatabase } from './api/database';
+import { openDatabase, type Database } from './api/database';
 import { startServer } from './api/server';
 import { createServices } from './api/services';
+
+/** Kept here so that a failed start can still stop the embedded database it started. */
+let database: Database | undefined;
 
 async function main(): Promise<void> {
   let config: Config;
@@ -25,7 +29,7 @@ async function main(): Promise<void> {
   }
   logger.setLevel(config.logLevel);
   installCursorKey(config);
-  const database = await openDatabase(config);
+  database = await openDatabase(config);
   const services = createServices(database.db, config);
 
   if (!config.databaseUrl && (await services.organizations.isEmpty())) {
@@ -44,7 +48,7 @@ async function main(): Promise<void> {
     logger.info('shutting down', { signal });
     try {
       await server.close();
-      await database.close();
+      await database?.close();
     } finally {
       process.exit(0);
     }
@@ -71,7 +75,10 @@ async function printWelcome(config: Config, url: string): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-main().catch((err: unknown) => {
-  logger.error('failed to start', { error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+main().catch(async (err: unknown) => {
+  logger.error('failed to start', { error: describeError(err), stack: err instanceof Error ? err.stack : undefined });
+  // Stop the embedded PostgreSQL we started before exiting; bounded, so that a stuck close cannot turn a failure into a hang.
+  const closing = database?.close().catch((e: unknown) => logger.warn('could not close the database', { error: describeError(e) }));
+  await Promise.race([closing, new Promise((r) => setTimeout(r, 10_000).unref())]);
   process.exit(1);
 });

@@ -14,14 +14,30 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Connects to DATABASE_URL or, when unset, to an embedded PostgreSQL under DATA_DIR; applies pending migrations. */
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>, opts: { migrate?: boolean } = {}): Promise<Database> {
+/**
+ * Connects to DATABASE_URL or, when unset, to an embedded PostgreSQL under
+ * DATA_DIR; applies pending migrations. With `attach`, an embedded cluster
+ * that another live process (a running server) already runs is used as it
+ * is, and left running on close; without it, that is an error.
+ */
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  opts: { migrate?: boolean; attach?: boolean } = {},
+): Promise<Database> {
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
   if (!url) {
     const dir = path.join(config.dataDir, 'pg');
     logger.info('starting embedded PostgreSQL', { dir });
-    embedded = await startEmbeddedPostgres(dir, await embeddedPort(config.dataDir));
+    const port = await embeddedPort(config.dataDir);
+    try {
+      embedded = await startEmbeddedPostgres(dir, port, { attach: opts.attach });
+    } catch (err) {
+      if (err instanceof Error && err.message.includes(`port ${port} on 127.0.0.1 is taken`)) {
+        err.message += `\n(the port comes from ${path.join(config.dataDir, 'pg-port')}: free it, or delete that file to have a free one chosen)`;
+      }
+      throw err;
+    }
     url = embedded.url;
   }
   const db = createDataSource(url);

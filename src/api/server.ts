@@ -111,8 +111,7 @@ export async function startServer(
     await ws.close();
     await services.warningHub.stop();
     await apollo.stop();
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use (EADDRINUSE)` : `cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+    throw new Error(listenErrorText(err as NodeJS.ErrnoException, config));
   }
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -127,4 +126,19 @@ export async function startServer(
       await apollo.stop();
     },
   };
+}
+
+/** What a failed listen means for whoever started the server, and what to do about it. */
+function listenErrorText(err: NodeJS.ErrnoException, { host, port }: Pick<Config, 'host' | 'port'>): string {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return `cannot listen on ${where}: port ${port} is already in use (EADDRINUSE); stop the program using it or set PORT to a free port`;
+    case 'EACCES':
+      return `cannot listen on ${where}: permission denied (EACCES); ports below 1024 need privileges, set PORT to 1024 or above`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on ${where}: HOST ${host} is not an address of this machine (EADDRNOTAVAIL)`;
+    default:
+      return `cannot listen on ${where}: ${err.message}`;
+  }
 }

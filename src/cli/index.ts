@@ -6,9 +6,11 @@ import { generateSigningKey, mintToken } from '../auth/keys';
 import { OrgKind, Role } from '../common/enums';
 import { logger } from '../common/logger';
 import { ConfigError, loadConfig, parseDuration } from '../config';
-import { openDatabase } from '../api/database';
+import { openDatabase, type Database } from '../api/database';
 import { createSchema, printSdl } from '../api/schema';
 import { createServices } from '../api/services';
+import { backupDatabase, restoreDatabase } from './backup';
+import { describeError } from './describe-error';
 import { readPrivateKey, writePrivateKey } from './keyfile';
 import { seedDemo } from './seed';
 
@@ -106,6 +108,35 @@ const COMMANDS: Record<string, Command> = {
       });
     },
   },
+  backup: {
+    usage: `backup --out FILE
+  Writes a pg_dump custom-format archive of DATABASE_URL (or of the embedded
+  database under DATA_DIR, running or not) to FILE. Needs pg_dump of the
+  server's major version or newer, on PATH or in PG_BIN.`,
+    options: { out: { type: 'string' } },
+    async run(v) {
+      const out = need(v, 'out');
+      if (fs.existsSync(out)) throw new UsageError(`${out} exists; refusing to overwrite a backup`);
+      await withDatabase({ migrate: false }, async (database, url) => {
+        process.stdout.write((await backupDatabase(database.db, url, out)) + '\n');
+      });
+    },
+  },
+  restore: {
+    usage: `restore --file FILE
+  Restores an archive written by backup (or pg_dump -Fc) into an empty
+  database: a fresh DATA_DIR, or a new database named by DATABASE_URL. Then
+  applies the migrations the archive predates.`,
+    options: { file: { type: 'string' } },
+    async run(v) {
+      const file = need(v, 'file');
+      await withDatabase({ migrate: false }, async (database, url) => {
+        process.stdout.write((await restoreDatabase(database.db, url, file)) + '\n');
+        const applied = (await database.db.runMigrations({ transaction: 'each' })).map((m) => m.name);
+        process.stdout.write(applied.length ? `migrations applied after the restore: ${applied.join(', ')}\n` : 'migrations are up to date\n');
+      });
+    },
+  },
   schema: {
     usage: `schema [--out FILE]
   Prints the GraphQL SDL (or writes it to FILE).`,
@@ -120,10 +151,20 @@ const COMMANDS: Record<string, Command> = {
 
 async function withServices(fn: (services: ReturnType<typeof createServices>, applied: string[]) => Promise<void>): Promise<void> {
   const config = loadConfig();
+  await withDatabase({}, (database) => fn(createServices(database.db, config), database.applied));
+}
+
+async function withDatabase(opts: { migrate?: boolean }, fn: (database: Database, url: string) => Promise<void>): Promise<void> {
+  const config = loadConfig();
   logger.setLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const database = await openDatabase(config);
+  // A running server's embedded cluster is used as it is (and left running): starting a second postmaster on its directory cannot work.
+  const database = await openDatabase(config, { ...opts, attach: true });
+  const attached = database.embedded?.attachedTo;
+  if (attached) {
+    process.stderr.write(`using the embedded PostgreSQL that process ${attached.ownerPid} runs for ${config.dataDir} (port ${database.embedded!.port})\n`);
+  }
   try {
-    await fn(createServices(database.db, config), database.applied);
+    await fn(database, database.embedded?.url ?? config.databaseUrl!);
   } finally {
     await database.close();
   }
@@ -158,8 +199,9 @@ export async function main(argv: string[]): Promise<number> {
     await cmd.run(values);
     return 0;
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const msg = describeError(err);
+    const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
+    const usage = err instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
     process.stderr.write(`error: ${msg}\n${usage ? `\nUsage: npm run cli -- ${cmd.usage}\n` : ''}`);
     return err instanceof ConfigError || usage ? 2 : 1;
   }

@@ -37,7 +37,8 @@ export default async function setup(project: TestProject) {
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'threatfed-test-'));
-    embedded = await startEmbeddedPostgres(path.join(tmp, 'pg'));
+    // A throwaway cluster: fsync off for speed, the one place that asks for it.
+    embedded = await startEmbeddedPostgres(path.join(tmp, 'pg'), undefined, { fsync: false });
     adminUrl = embedded.url;
   }
   const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
