@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/index';
 import { startTestApp, type TestApp } from './support/app';
+import { cli } from './support/cli';
 
 let app: TestApp;
 let dir: string;
@@ -18,23 +18,6 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
   await app?.close();
 });
-
-/** Runs the CLI in-process and captures what it prints. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += chunk.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((err += chunk.toString()), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(argv);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
 
 describe('cli', () => {
   it('keys generate writes the private JWK with mode 0600 and prints only the public one', async () => {
@@ -83,7 +66,7 @@ describe('cli', () => {
     expect(unknown.err).toMatch(/Unknown option '--bogus'/);
   });
 
-  it.each([['keys', 'generate'], ['token', 'mint'], ['init'], ['seed', '--demo'], ['migrate'], ['schema']])('%s %s --help prints its usage', async (...words) => {
+  it.each([['keys', 'generate'], ['token', 'mint'], ['init'], ['seed', '--demo'], ['migrate'], ['schema'], ['ranges', 'import']])('%s %s --help prints its usage', async (...words) => {
     const res = await cli(...words.filter(Boolean), '--help');
     expect(res.code).toBe(0);
     expect(res.out).toMatch(/^Usage: npm run cli -- /);
@@ -114,6 +97,10 @@ describe('seed --demo', () => {
       const seen = await fresh.gql(mint.out.trim(), '{ indicators { totalCount } organization(code: "MOF-TAX") { parent { code } } }');
       // DANANG sees the GREEN and CLEAR demo indicators only.
       expect(seen.body.data).toEqual({ indicators: { totalCount: 3 }, organization: { parent: { code: 'MOF' } } });
+      // MOF's range is approved by the seed, so the quick start's exposure and its warning are there.
+      const mof = await cli('token', 'mint', '--org', 'MOF', '--key', path.join(dataDir, 'demo-keys', 'MOF.jwk'), '--sub', 'p', '--roles', 'VIEWER');
+      const exposed = await fresh.gql(mof.out.trim(), '{ assetRanges { cidr status } exposure { totalCount } warnings(filter: { kinds: [EXPOSURE] }) { totalCount } }');
+      expect(exposed.body.data).toEqual({ assetRanges: [{ cidr: '203.113.128.0/24', status: 'APPROVED' }], exposure: { totalCount: 1 }, warnings: { totalCount: 1 } });
 
       const again = await cli('seed', '--demo');
       expect(again.code).toBe(1);

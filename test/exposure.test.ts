@@ -14,6 +14,12 @@ beforeAll(async () => {
   bkav = await c.bkav.token([Role.CONTRIBUTOR]);
   const set = await app.gql(mof, 'mutation { setAssetRanges(ranges: ["203.113.128.0/24", "2001:db8:abcd::/48", "198.51.100.7"]) { cidr } }');
   expect(set.body.errors).toBeUndefined();
+  // Only approved ranges count: a coordinator's ADMIN vouches for MOF's.
+  const approved = await app.gql(
+    await c.vncert.token([Role.ADMIN]),
+    'mutation { reviewAssetRanges(organization: "MOF", cidrs: ["203.113.128.0/24", "2001:db8:abcd::/48", "198.51.100.7"], approve: true) { status } }',
+  );
+  expect(approved.body.errors).toBeUndefined();
   const post = await app.gql(
     bkav,
     `mutation($i: [IndicatorInput!]!) { submitIndicators(input: $i) { rejected } }`,
@@ -37,8 +43,9 @@ const values = (res: { body: { data?: any } }) => res.body.data?.exposure.edges.
 
 describe('asset ranges', () => {
   it('are stored in network form, single addresses as /32 or /128, and replaced as a whole', async () => {
-    const res = await app.gql(mof, '{ assetRanges { cidr } }');
+    const res = await app.gql(mof, '{ assetRanges { cidr status } }');
     expect(res.body.data?.assetRanges.map((r: { cidr: string }) => r.cidr).sort()).toEqual(['198.51.100.7/32', '2001:db8:abcd::/48', '203.113.128.0/24']);
+    expect(res.body.data?.assetRanges.map((r: { status: string }) => r.status)).toEqual(['APPROVED', 'APPROVED', 'APPROVED']);
   });
 
   it('refuses a bad range without touching the stored ones', async () => {
@@ -71,12 +78,22 @@ describe('exposure', () => {
     expect(values(await app.gql(mof, EXPOSURE, { r: ['203.113.128.0/25'] }))).toEqual(['203.113.0.0/16', '203.113.128.45']);
     const res = await app.gql(mof, EXPOSURE, { r: ['203.113.129.0/24'] });
     expect(res.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
-    expect(res.body.errors?.[0].message).toMatch(/^ranges\[0\]: must lie within your organisation's asset ranges/);
+    expect(res.body.errors?.[0].message).toMatch(/^ranges\[0\]: must lie within your organisation's approved asset ranges/);
   });
 
   it('lets a coordinator query any range', async () => {
     const res = await app.gql(await c.vncert.token([Role.ANALYST]), EXPOSURE, { r: ['203.113.129.0/24'] });
     expect(values(res)).toEqual(['203.113.0.0/16', '203.113.129.1']);
+  });
+
+  it('ignores a PENDING range: neither the default search nor `ranges` reaches into it', async () => {
+    const danang = await c.danang.token([Role.REPORTER]);
+    const set = await app.gql(danang, 'mutation { setAssetRanges(ranges: ["203.113.129.0/24"]) { cidr status } }');
+    expect(set.body.data?.setAssetRanges).toEqual([{ cidr: '203.113.129.0/24', status: 'PENDING' }]);
+    expect((await app.gql(danang, EXPOSURE)).body.data?.exposure).toEqual({ totalCount: 0, edges: [] });
+    const narrowed = await app.gql(danang, EXPOSURE, { r: ['203.113.129.0/24'] });
+    expect(narrowed.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'ranges[0]' } });
+    await app.gql(danang, 'mutation { setAssetRanges(ranges: []) { cidr } }');
   });
 
   it('is empty for an organisation without ranges', async () => {

@@ -48,15 +48,19 @@ function fixture(p: Persona): OrgFixture {
   return personas(c, { BANK: bank, EVN: evn })(p);
 }
 
-// Asset ranges: MOF-TAX owns 10.20.0.0/16 and, overlapping it, 10.20.5.0/24; DANANG owns 10.20.7.0/24 (inside MOF-TAX's /16).
+// Asset ranges, approved unless said otherwise: MOF-TAX owns 10.20.0.0/16 and, overlapping it, 10.20.5.0/24
+// (approved by VNCERT), and 10.30.7.0/24, handed down by MOF, which owns 10.30.0.0/16 (MOF approved it, inside
+// its own space). DANANG claims 10.20.7.0/24, inside MOF-TAX's /16: that claim stays PENDING.
 const ip = {
   n: 0,
   /** Inside one MOF-TAX range only. */
   mofTax: () => `10.20.9.${++ip.n}`,
   /** Inside both MOF-TAX ranges. */
   mofTaxTwice: () => `10.20.5.${++ip.n}`,
-  /** Inside MOF-TAX's /16 and DANANG's /24. */
-  shared: () => `10.20.7.${++ip.n}`,
+  /** Inside MOF-TAX's /16 and DANANG's pending claim. */
+  claimed: () => `10.20.7.${++ip.n}`,
+  /** Inside MOF's /16 and the /24 it delegated to MOF-TAX. */
+  delegated: () => `10.30.7.${++ip.n}`,
   /** Nobody's. */
   outside: () => `192.0.2.${++ip.n}`,
   /** An aligned /28 block inside both MOF-TAX ranges. */
@@ -76,8 +80,14 @@ beforeAll(async () => {
   mofTaxA = await c.mofTax.token([Role.ADMIN]);
   vncertA = await c.vncert.token([Role.ANALYST]);
 
-  await setRanges(mofTaxA, ['10.20.0.0/16', '10.20.5.0/24']);
+  const vncertAdmin = await c.vncert.token([Role.ADMIN]);
+  const mofAdmin = await c.mof.token([Role.ADMIN]);
+  await setRanges(mofTaxA, ['10.20.0.0/16', '10.20.5.0/24', '10.30.7.0/24']);
+  await setRanges(mofAdmin, ['10.30.0.0/16']);
   await setRanges(await c.danang.token([Role.REPORTER]), ['10.20.7.0/24']);
+  await approveRanges(vncertAdmin, 'MOF-TAX', ['10.20.0.0/16', '10.20.5.0/24']);
+  await approveRanges(vncertAdmin, 'MOF', ['10.30.0.0/16']);
+  await approveRanges(mofAdmin, 'MOF-TAX', ['10.30.7.0/24']);
 
   for (const p of PERSONAS) subs.set(p, subscribe(app.url, viewer[p]));
   await untilLive([...subs.values()], marker);
@@ -92,6 +102,16 @@ afterAll(async () => {
 async function setRanges(token: string, ranges: string[]): Promise<void> {
   const res = await app.gql(token, 'mutation($r: [String!]!) { setAssetRanges(ranges: $r) { cidr } }', { r: ranges });
   expect(res.body.errors).toBeUndefined();
+}
+
+/** Approves declared ranges, as a coordinator's ADMIN or (inside its own approved space) the owner's parent's ADMIN. */
+async function approveRanges(token: string, organization: string, cidrs: string[]): Promise<void> {
+  const res = await app.gql(token, 'mutation($o: String!, $c: [String!]!) { reviewAssetRanges(organization: $o, cidrs: $c, approve: true) { status } }', {
+    o: organization,
+    c: cidrs,
+  });
+  expect(res.body.errors, JSON.stringify(res.body)).toBeUndefined();
+  expect(res.body.data!.reviewAssetRanges.every((r: { status: string }) => r.status === 'APPROVED')).toBe(true);
 }
 
 interface IndicatorItem {
@@ -305,7 +325,7 @@ describe('INDICATOR_HIGH_SEVERITY: to everyone who may read the indicator', () =
   ]);
 });
 
-describe('EXPOSURE: to the owner of the range and its ancestors, under the TLP rule', () => {
+describe('EXPOSURE: to the approved owner of the range; to its ancestors and coordinators only when they may read the indicator', () => {
   const addr = (tlp: string, severity: string, value: string, recipients: string[] = [], type: IndicatorItem['type'] = 'IPV4') => async () => [
     await postIndicator(bkavC, { type, value, tlp, severity, recipients }),
   ];
@@ -327,14 +347,19 @@ describe('EXPOSURE: to the owner of the range and its ancestors, under the TLP r
       expect: to(OWNER_SIDE, E),
     },
     {
-      name: 'AMBER to VIETTEL: owner side only; not the author, not the recipient',
+      name: 'AMBER to VIETTEL: the owner and coordinators; not its ministry (it may not read the indicator), the author or the recipient',
       cause: () => addr('AMBER', 'MEDIUM', ip.mofTax(), ['VIETTEL'])(),
+      expect: to(['MOF-TAX', 'VNCERT'], E),
+    },
+    {
+      name: 'AMBER to MOF: the owner, its ministry (a recipient) and coordinators',
+      cause: () => addr('AMBER', 'MEDIUM', ip.mofTax(), ['MOF'])(),
       expect: to(OWNER_SIDE, E),
     },
     {
-      name: 'AMBER HIGH to VIETTEL: readers get the HIGH_SEVERITY, the owner side the EXPOSURE',
+      name: 'AMBER HIGH to VIETTEL: readers get the HIGH_SEVERITY; the owner and coordinators the EXPOSURE',
       cause: () => addr('AMBER', 'HIGH', ip.mofTax(), ['VIETTEL'])(),
-      expect: and(to(['BKAV', 'VNCERT', 'VIETTEL'], H), to(OWNER_SIDE, E)),
+      expect: and(to(['BKAV', 'VNCERT', 'VIETTEL'], H), to(['MOF-TAX', 'VNCERT'], E)),
     },
     {
       name: 'RED to VIETTEL (owner not a recipient): no EXPOSURE for anyone',
@@ -363,9 +388,19 @@ describe('EXPOSURE: to the owner of the range and its ancestors, under the TLP r
       expect: to(OWNER_SIDE, E),
     },
     {
-      name: 'an IP inside the ranges of two owners: one each, each to its own side',
-      cause: () => addr('GREEN', 'MEDIUM', ip.shared())(),
-      expect: { 'MOF-TAX': [E], MOF: [E], DANANG: [E], VNCERT: [E, E] },
+      name: 'an IP inside an approved range and another organisation\'s PENDING claim: the approved owner\'s side only',
+      cause: () => addr('GREEN', 'MEDIUM', ip.claimed())(),
+      expect: to(OWNER_SIDE, E),
+    },
+    {
+      name: 'an IP inside a delegated range: one for MOF-TAX, one for MOF (its own, and MOF-TAX\'s as its ministry), both to coordinators',
+      cause: () => addr('GREEN', 'MEDIUM', ip.delegated())(),
+      expect: { 'MOF-TAX': [E], MOF: [E, E], VNCERT: [E, E] },
+    },
+    {
+      name: 'AMBER to VIETTEL inside a delegated range: each owner, as owner only, and coordinators',
+      cause: () => addr('AMBER', 'MEDIUM', ip.delegated(), ['VIETTEL'])(),
+      expect: { 'MOF-TAX': [E], MOF: [E], VNCERT: [E, E] },
     },
     { name: 'an IP outside every range: no EXPOSURE', cause: () => addr('GREEN', 'MEDIUM', ip.outside())(), expect: nobody },
     { name: 'a domain: no EXPOSURE', cause: () => addr('GREEN', 'MEDIUM', domain('not-an-ip'), [], 'DOMAIN')(), expect: nobody },
@@ -642,7 +677,7 @@ describe('nothing leaks through the event', () => {
         ], // a coordinator
         VIETTEL: [{ kind: H, recipients: null }], // a recipient does not learn who else received it
         'MOF-TAX': [{ kind: E, recipients: null }], // the owner is warned, not told the recipients
-        MOF: [{ kind: E, recipients: null }],
+        MOF: [], // the owner's ministry may not read the indicator, so it is not told about it either
       };
       const byKind = (a: { kind: string }, b: { kind: string }) => a.kind.localeCompare(b.kind);
       for (const [n, p] of who.entries()) {

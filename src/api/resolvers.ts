@@ -1,7 +1,8 @@
 import { AdvisoryResolver } from '../advisories/advisory.resolver';
 import { IncidentEventResolver, IncidentResolver } from '../incidents/incident.resolver';
+import { AssetRangeResolver } from '../intel/asset-range.resolver';
 import { IndicatorResolver } from '../intel/indicator.resolver';
-import { AssetRangeResolver, ObservableResolver, SightingResolver } from '../intel/observable.resolver';
+import { ObservableResolver, SightingResolver } from '../intel/observable.resolver';
 import { OrganizationResolver, PrincipalResolver, SharingGroupResolver } from '../organizations/organization.resolver';
 import { WarningResolver, WarningSubscriptionResolver } from '../warnings/warning.resolver';
 import type { Services } from './services';
@@ -31,7 +32,7 @@ export function resolverInstances(s: Services): object[] {
     new IndicatorResolver(s.indicators, s.assetRanges),
     new ObservableResolver(s.observables, s.indicators, s.sightings),
     new SightingResolver(s.sightings),
-    new AssetRangeResolver(s.assetRanges),
+    new AssetRangeResolver(s.assetRanges, s.assetRangeReviews),
     new IncidentResolver(s.incidents),
     new IncidentEventResolver(),
     new AdvisoryResolver(s.advisories),

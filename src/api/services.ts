@@ -6,6 +6,7 @@ import { TokenVerifier } from '../auth/token-verifier';
 import { Severity } from '../common/enums';
 import type { Config } from '../config';
 import { IncidentService } from '../incidents/incident.service';
+import { AssetRangeReviewService } from '../intel/asset-range-review.service';
 import { AssetRangeService } from '../intel/asset-range.service';
 import { IndicatorService } from '../intel/indicator.service';
 import { ObservableService } from '../intel/observable.service';
@@ -26,6 +27,7 @@ export interface Services {
   indicators: IndicatorService;
   sightings: SightingService;
   assetRanges: AssetRangeService;
+  assetRangeReviews: AssetRangeReviewService;
   incidents: IncidentService;
   advisories: AdvisoryService;
   warnings: WarningService;
@@ -54,6 +56,7 @@ export function createServices(db: DataSource, config: ServiceConfig, broker?: W
     indicators: new IndicatorService(db, organizations, audit, warnings, authz),
     sightings: new SightingService(db, organizations, audit, authz),
     assetRanges: new AssetRangeService(db, audit, authz),
+    assetRangeReviews: new AssetRangeReviewService(db, audit, authz),
     incidents: new IncidentService(db, organizations, audit, warnings, authz),
     advisories: new AdvisoryService(db, organizations, audit, warnings, authz),
     warnings,

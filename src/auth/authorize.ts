@@ -16,6 +16,8 @@ export interface Subject {
   /** The organisation an administrative action is about (keys). */
   organizationId?: string;
   organizationCode?: string;
+  /** Asset-range reviews: whether the range lies inside one of the reviewing organisation's approved ranges. */
+  insideReviewerSpace?: boolean;
 }
 
 type Rule = (p: Principal, s: Subject) => string | null;
@@ -49,7 +51,28 @@ const CATALOGUE = {
     rule: (p, s) => (s.authorId === p.orgId ? null : 'only the organisation that posted an indicator may revoke it'),
   },
   'sighting.report': { role: Role.REPORTER },
+  /** Declaring the caller's own organisation's ranges; they stay PENDING until reviewed. */
   'assetRange.set': { role: Role.REPORTER },
+  /**
+   * Approving or rejecting an organisation's declared ranges, and listing the
+   * pending ones: a coordinator's ADMIN for any range; the ADMIN of an
+   * organisation above the owner for a range inside its own approved space
+   * (it can only hand down what it was given). Never the owner itself.
+   */
+  'assetRange.review': {
+    role: Role.ADMIN,
+    rule: (p, s) => {
+      if (coordinatorAdmin(p)) return null;
+      if (s.organizationId !== undefined && p.descendants.includes(s.organizationId) && s.insideReviewerSpace) return null;
+      const owner = s.organizationCode ?? 'the organisation';
+      return `only a coordinator organisation's ADMIN, or the ADMIN of an organisation above ${owner} for a range inside its own approved ranges, may review ${owner}'s asset ranges`;
+    },
+  },
+  /** Loading approved ranges in bulk (a registry export): the coordinators vouch for every line. */
+  'assetRange.import': {
+    role: Role.ADMIN,
+    rule: (p) => (coordinatorAdmin(p) ? null : 'only a coordinator organisation\'s ADMIN may import approved asset ranges'),
+  },
   'incident.report': { role: Role.REPORTER },
   'incident.update': {
     role: Role.REPORTER,

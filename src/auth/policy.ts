@@ -81,11 +81,17 @@ export function advisoryVisibleTo(p: Principal, t: string): Predicate {
 
 /**
  * Who reads an entry of the warning log (alias `t` on `warnings`).
- * - EXPOSURE: the organisation that owns the affected range (audience_org_ids)
- *   always — the producer logs a RED or AMBER_STRICT exposure only for an
- *   owner among the recipients; the owner's ancestors and coordinators only
- *   for CLEAR, GREEN and AMBER (coordinators also for AMBER_STRICT), since
- *   the title names the indicator's value.
+ * - EXPOSURE (audience_org_ids = the owner of an APPROVED range that the
+ *   indicator overlaps; the producer logs one only for such an owner, and at
+ *   AMBER_STRICT or RED only when the owner is a recipient): the owner
+ *   always, since that is what the warning is for. Anyone else only when it
+ *   may read the indicator itself (`visibleTo` over the warning's copy of the
+ *   indicator's author, TLP and recipients) AND it is on the owner's side: an
+ *   organisation above the owner, or a coordinator. The title names the
+ *   indicator's value and the summary the owner's ranges, so neither the
+ *   owner's ancestors nor the coordinators learn an indicator through it that
+ *   they could not open, and other readers of the indicator are not told
+ *   whose address space it is in.
  * - every other kind: the subject's own TLP rule (`visibleTo`), narrowed to
  *   the audience when one is set (an advisory for a sector, say); the author's
  *   side and coordinators are never narrowed out.
@@ -96,12 +102,8 @@ export function warningVisibleTo(p: Principal, t: string): Predicate {
   const own = `pol_${t}_w_own`;
   const lineage = `pol_${t}_w_lineage`;
   const params = { ...base.params, [self]: [p.orgId], [own]: [p.orgId, ...p.descendants], [lineage]: p.lineage };
-  const shareable = `${t}.tlp IN ('CLEAR','GREEN','AMBER')`;
-  const exposure = [
-    `${t}.audience_org_ids && CAST(:${self} AS uuid[])`,
-    `(${shareable} AND ${t}.audience_org_ids && CAST(:${own} AS uuid[]))`,
-    ...(p.isCoordinator ? [`${t}.tlp <> 'RED'`] : []),
-  ].join(' OR ');
+  const ownerSide = p.isCoordinator ? 'TRUE' : `${t}.audience_org_ids && CAST(:${own} AS uuid[])`;
+  const exposure = `${t}.audience_org_ids && CAST(:${self} AS uuid[]) OR (${ownerSide} AND ${base.sql})`;
   const audience = p.isCoordinator
     ? 'TRUE'
     : `(${t}.audience_org_ids IS NULL OR ${t}.audience_org_ids && CAST(:${lineage} AS uuid[]) OR ${t}.author_id = ANY(CAST(:${own} AS uuid[])))`;

@@ -12,6 +12,7 @@ import { createServices } from '../api/services';
 import { backupDatabase, restoreDatabase } from './backup';
 import { describeError } from './describe-error';
 import { readPrivateKey, writePrivateKey } from './keyfile';
+import { importRangesFile } from './ranges';
 import { seedDemo } from './seed';
 
 class UsageError extends Error {}
@@ -95,6 +96,22 @@ const COMMANDS: Record<string, Command> = {
       await withServices(async (services) => {
         await seedDemo(services, config.dataDir, config.tokenAudience);
         process.stdout.write(`demo data seeded; keys in ${config.dataDir}/demo-keys\n`);
+      });
+    },
+  },
+  'ranges import': {
+    usage: `ranges import --file FILE [--reason TEXT]
+  Loads approved asset ranges (e.g. a registry export): one "ORG_CODE CIDR" per
+  line, blank lines and # comments ignored. Every line is checked like an
+  approval (known organisation, a block no wider than /8 or /32, no overlap with
+  another organisation's approved range outside a delegation); if any line is
+  refused, each is reported and nothing is imported. Recorded as cli/<user>.`,
+    options: { file: { type: 'string' }, reason: { type: 'string' } },
+    async run(v) {
+      const file = need(v, 'file');
+      await withServices(async (services) => {
+        const n = await importRangesFile(services, file, typeof v.reason === 'string' ? v.reason : null);
+        process.stdout.write(`${n} asset range(s) approved from ${file}\n`);
       });
     },
   },

@@ -51,6 +51,7 @@ export async function seedDemo(services: Services, dataDir: string, audience: st
 
   const mof = await as('MOF', [Role.ADMIN]);
   await services.assetRanges.replace(mof, ['203.113.128.0/24']);
+  await services.assetRangeReviews.review(vncert, { organization: 'MOF', cidrs: ['203.113.128.0/24'], approve: true, reason: 'demo seed' });
 
   const bkav = await as('BKAV', [Role.CONTRIBUTOR]);
   await services.indicators.submit(bkav, [

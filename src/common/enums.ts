@@ -103,6 +103,13 @@ export enum AdvisoryStatus {
   WITHDRAWN = 'WITHDRAWN',
 }
 
+/** An asset range counts (exposure, EXPOSURE warnings) only once APPROVED. */
+export enum AssetRangeStatus {
+  PENDING = 'PENDING',
+  APPROVED = 'APPROVED',
+  REJECTED = 'REJECTED',
+}
+
 export enum WarningKind {
   ADVISORY_PUBLISHED = 'ADVISORY_PUBLISHED',
   ADVISORY_WITHDRAWN = 'ADVISORY_WITHDRAWN',
@@ -123,6 +130,10 @@ registerEnumType(IncidentStatus, { name: 'IncidentStatus' });
 registerEnumType(IncidentCategory, { name: 'IncidentCategory' });
 registerEnumType(AdvisoryStatus, { name: 'AdvisoryStatus' });
 registerEnumType(WarningKind, { name: 'WarningKind' });
+registerEnumType(AssetRangeStatus, {
+  name: 'AssetRangeStatus',
+  description: 'A declared range is PENDING until a coordinator ADMIN, or the ADMIN of an organisation above the owner inside its own approved ranges, approves or rejects it.',
+});
 
 /** The severities at or above `min`, for "at least this severity" filters. */
 export function severitiesFrom(min: Severity): Severity[] {

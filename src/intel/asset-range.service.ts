@@ -3,29 +3,14 @@ import type { AuditService } from '../audit/audit.service';
 import type { Authorizer } from '../auth/authorize';
 import { visibleTo } from '../auth/policy';
 import { actorName, type Principal } from '../auth/principal';
-import { ObservableType } from '../common/enums';
-import { badInput, InputProblem } from '../common/errors';
+import { badInput } from '../common/errors';
 import type { Page } from '../common/pagination';
 import { keysetPage } from '../db/paging';
+import { checkWidth, lockAddressSpace, MAX_RANGES, toCidr } from './asset-range.checks';
 import { AssetRangeEntity } from './asset-range.entity';
 import { IndicatorEntity } from './indicator.entity';
-import { normalizeObservable } from './normalize';
 
-const MAX_RANGES = 1000;
-
-/** A CIDR block, or a single address taken as /32 or /128. */
-function toCidr(raw: string, field: string): string {
-  const v = raw.trim();
-  if (v.includes('/')) return normalizeObservable(ObservableType.CIDR, v, field).value;
-  if (v.includes(':')) return `${normalizeObservable(ObservableType.IPV6, v, field).value}/128`;
-  try {
-    return `${normalizeObservable(ObservableType.IPV4, v, field).value}/32`;
-  } catch {
-    throw new InputProblem(field, 'must be a CIDR block such as 198.51.100.0/24 or a single IP address');
-  }
-}
-
-/** An organisation's declared address space, and the indicators that fall inside it. */
+/** An organisation's declared address space, and the indicators that fall inside its approved part. */
 export class AssetRangeService {
   constructor(
     private readonly db: DataSource,
@@ -33,29 +18,45 @@ export class AssetRangeService {
     private readonly authz: Authorizer,
   ) {}
 
+  /** The caller's organisation's ranges, whatever their status. */
   async list(p: Principal): Promise<AssetRangeEntity[]> {
     return this.db.getRepository(AssetRangeEntity).find({ where: { organizationId: p.orgId }, order: { cidr: 'ASC' } });
   }
 
-  /** Replaces the caller's organisation's ranges with `ranges`, all or nothing. */
+  /**
+   * Replaces the caller's organisation's declared ranges with `ranges`, all or
+   * nothing. A range declared again exactly as before keeps its review
+   * (approved, or rejected: a client re-sending its full list must not
+   * re-queue a refused claim); any other range is new and PENDING, and a
+   * range left out is gone with its approval.
+   */
   async replace(p: Principal, ranges: string[]): Promise<AssetRangeEntity[]> {
     await this.authz.authorize(p, 'assetRange.set');
     if (ranges.length > MAX_RANGES) throw badInput('ranges', `must have at most ${MAX_RANGES} items`);
-    const cidrs = [...new Set(ranges.map((r, i) => toCidr(r, `ranges[${i}]`)))];
+    const cidrs = [...new Set(ranges.map((r, i) => checkWidth(toCidr(r, `ranges[${i}]`), `ranges[${i}]`)))];
     await this.db.transaction(async (m) => {
-      await m.delete(AssetRangeEntity, { organizationId: p.orgId });
-      if (cidrs.length) {
-        await m.insert(AssetRangeEntity, cidrs.map((cidr) => ({ organizationId: p.orgId, cidr, createdBy: actorName(p) })));
-      }
-      await this.audit.record(p, { action: 'assetRange.set', targetType: 'AssetRange', detail: { ranges: cidrs } }, m);
+      await lockAddressSpace(m);
+      // Compared as cidr values, not text: PostgreSQL's spelling of an IPv6 block need not be ours.
+      const removed: { cidr: string; status: string }[] = await m.query(
+        `WITH d AS (DELETE FROM asset_ranges WHERE organization_id = $1 AND NOT (cidr = ANY($2::cidr[])) RETURNING cidr, status)
+         SELECT cidr::text AS cidr, status FROM d ORDER BY cidr`,
+        [p.orgId, cidrs],
+      );
+      const added: { cidr: string }[] = await m.query(
+        `INSERT INTO asset_ranges (organization_id, cidr, created_by) SELECT $1, c, $3 FROM unnest($2::cidr[]) AS c
+         ON CONFLICT (organization_id, cidr) DO NOTHING RETURNING cidr::text AS cidr`,
+        [p.orgId, cidrs, actorName(p)],
+      );
+      const detail = { ranges: cidrs, added: added.map((a) => a.cidr), removed };
+      await this.audit.record(p, { action: 'assetRange.set', targetType: 'Organization', targetId: p.orgCode, detail }, m);
     });
     return this.list(p);
   }
 
   /**
-   * Visible, unrevoked IP and CIDR indicators that overlap the caller's asset
-   * ranges, or `ranges` when given: a coordinator may pass any range, others
-   * only ranges inside their own.
+   * Visible, unrevoked IP and CIDR indicators that overlap the caller's
+   * APPROVED asset ranges, or `ranges` when given: a coordinator may pass any
+   * range, others only ranges inside their approved ones.
    */
   async exposure(p: Principal, ranges: string[] | null | undefined, args: { first?: number | null; after?: string | null }): Promise<Page<IndicatorEntity>> {
     const pol = visibleTo(p, 't');
@@ -70,16 +71,16 @@ export class AssetRangeService {
       const cidrs = ranges.map((r, i) => toCidr(r, `ranges[${i}]`));
       if (!p.isCoordinator && cidrs.length) {
         const rows: { ok: boolean }[] = await this.db.query(
-          `SELECT EXISTS (SELECT 1 FROM asset_ranges a WHERE a.organization_id = $2 AND r <<= a.cidr) AS ok
+          `SELECT EXISTS (SELECT 1 FROM asset_ranges a WHERE a.organization_id = $2 AND a.status = 'APPROVED' AND r <<= a.cidr) AS ok
              FROM unnest($1::cidr[]) WITH ORDINALITY AS u(r, n) ORDER BY n`,
           [cidrs, p.orgId],
         );
         const bad = rows.findIndex((r) => !r.ok);
-        if (bad >= 0) throw badInput(`ranges[${bad}]`, "must lie within your organisation's asset ranges (only a coordinator may query any range)");
+        if (bad >= 0) throw badInput(`ranges[${bad}]`, "must lie within your organisation's approved asset ranges (only a coordinator may query any range)");
       }
       qb.andWhere('EXISTS (SELECT 1 FROM unnest(CAST(:ranges AS cidr[])) r WHERE o.net && r)', { ranges: cidrs });
     } else {
-      qb.andWhere('EXISTS (SELECT 1 FROM asset_ranges a WHERE a.organization_id = :exOrg AND o.net && a.cidr)', { exOrg: p.orgId });
+      qb.andWhere("EXISTS (SELECT 1 FROM asset_ranges a WHERE a.organization_id = :exOrg AND a.status = 'APPROVED' AND o.net && a.cidr)", { exOrg: p.orgId });
     }
     return keysetPage(qb, 't', args);
   }

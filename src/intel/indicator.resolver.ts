@@ -25,7 +25,7 @@ class IndicatorsArgs extends PageArgs {
 
 @ArgsType()
 class ExposureArgs extends PageArgs {
-  @Field(() => [String], { nullable: true, description: 'Defaults to the caller\'s asset ranges; only a coordinator may pass ranges outside its own.' })
+  @Field(() => [String], { nullable: true, description: 'Defaults to the caller\'s approved asset ranges; only a coordinator may pass ranges outside its approved ones.' })
   ranges?: string[] | null;
 }
 
@@ -53,7 +53,7 @@ export class IndicatorResolver extends SharedObjectResolver(IndicatorType) {
   }
 
   @Requires('read')
-  @Query(() => IndicatorConnection, { description: 'IP and CIDR indicators overlapping the caller\'s asset ranges (or `ranges`).' })
+  @Query(() => IndicatorConnection, { description: 'IP and CIDR indicators the caller may read that overlap its APPROVED asset ranges (or `ranges`).' })
   async exposure(@Args(() => ExposureArgs) args: ExposureArgs, @Ctx() ctx: Ctx) {
     return IndicatorConnection.from(await this.assetRangeService.exposure(ctx.principal, args.ranges, args));
   }

@@ -87,18 +87,6 @@ export class SightingType extends SharedObjectType {
 
 export const SightingConnection = ConnectionType(SightingType, 'Sighting');
 
-@ObjectType('AssetRange', { description: 'An address block an organisation declares as its own.' })
-export class AssetRangeType {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  cidr!: string;
-
-  @Field(() => Date)
-  createdAt!: Date;
-}
-
 @ObjectType('ObservableStats', { description: 'Aggregates over the indicators and sightings the caller may read.' })
 export class ObservableStatsType {
   reporterIds!: string[];

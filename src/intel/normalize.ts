@@ -40,9 +40,12 @@ export function normalizeObservable(type: ObservableType, raw: string, field = '
       out = { value: ipv6(v, field), net: null };
       out.net = out.value;
       break;
-    case ObservableType.CIDR:
-      out = cidr(v, field);
+    case ObservableType.CIDR: {
+      out = parseCidr(v, field);
+      const wide = widthProblem(out.value);
+      if (wide) throw new InputProblem(field, wide);
       break;
+    }
     case ObservableType.DOMAIN:
       out = { value: domain(v, field), net: null };
       break;
@@ -86,7 +89,24 @@ function ipv6(v: string, field: string): string {
   return new URL(`http://[${bare}]/`).hostname.slice(1, -1);
 }
 
-function cidr(v: string, field: string): Normalized {
+/**
+ * The widest blocks accepted, as CIDR indicators and as asset ranges: /8 for
+ * IPv4, /32 for IPv6 (a regional registry's allocation). 0.0.0.0/0 or ::/0
+ * would match every address of the family: as an indicator it would put
+ * every member's space "in a botnet list", as an asset range it would claim
+ * everyone's.
+ */
+export const WIDEST_PREFIX = { ipv4: 8, ipv6: 32 } as const;
+
+/** Why a normalised CIDR block is too wide to accept, or null. */
+export function widthProblem(block: string): string | null {
+  const len = Number(block.slice(block.lastIndexOf('/') + 1));
+  const [family, widest] = block.includes(':') ? ['IPv6', WIDEST_PREFIX.ipv6] : ['IPv4', WIDEST_PREFIX.ipv4];
+  return len < widest ? `CIDR must not be wider than /${widest} for ${family} (got /${len})` : null;
+}
+
+/** A CIDR block in network form (host bits cleared), whatever its width; normalizeObservable adds the width rule. */
+export function parseCidr(v: string, field: string): Normalized {
   const m = /^([^/]+)\/(\d{1,3})$/.exec(v);
   const rule = 'CIDR must be an address and prefix length such as 198.51.100.0/24 or 2001:db8::/32';
   if (!m) throw new InputProblem(field, rule);

@@ -6,11 +6,9 @@ import { PageArgs } from '../common/pagination';
 import type { OrganizationLoaders } from '../organizations/organization.loaders';
 import { OrganizationType } from '../organizations/organization.types';
 import { SharedObjectResolver } from '../organizations/shared-object.resolver';
-import type { AssetRangeService } from './asset-range.service';
 import type { IndicatorService } from './indicator.service';
 import type { IntelLoaders } from './intel.loaders';
 import {
-  AssetRangeType,
   IndicatorConnection,
   ObservableStatsType,
   ObservableType_,
@@ -81,22 +79,5 @@ export class SightingResolver extends SharedObjectResolver(SightingType) {
   @FieldResolver(() => ObservableType_)
   observable(@Root() row: SightingEntity, @Ctx() ctx: Ctx) {
     return row.observable ?? ctx.loaders.observable.load(row.observableId);
-  }
-}
-
-@Resolver(() => AssetRangeType)
-export class AssetRangeResolver {
-  constructor(private readonly assetRangeService: AssetRangeService) {}
-
-  @Requires('read')
-  @Query(() => [AssetRangeType], { description: 'The caller\'s organisation\'s asset ranges.' })
-  assetRanges(@Ctx() ctx: Ctx) {
-    return this.assetRangeService.list(ctx.principal);
-  }
-
-  @Requires('assetRange.set')
-  @Mutation(() => [AssetRangeType], { description: 'Replaces the caller\'s organisation\'s asset ranges (CIDR blocks or single addresses).' })
-  setAssetRanges(@Arg('ranges', () => [String]) ranges: string[], @Ctx() ctx: Ctx) {
-    return this.assetRangeService.replace(ctx.principal, ranges);
   }
 }

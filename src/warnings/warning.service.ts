@@ -73,7 +73,8 @@ export class WarningService {
   /**
    * Set-based warnings for freshly created indicators: INDICATOR_HIGH_SEVERITY
    * at or above the configured severity, and EXPOSURE, one per organisation
-   * whose asset ranges the IP or CIDR overlaps (however many of its ranges),
+   * whose APPROVED asset ranges the IP or CIDR overlaps (however many of its
+   * ranges; a declared range counts only once a reviewer vouched for it),
    * for CLEAR, GREEN and AMBER; for AMBER_STRICT and RED only when the owner
    * is a recipient.
    */
@@ -97,7 +98,7 @@ export class WarningService {
          SELECT 'EXPOSURE', s.severity, 'Your address space appears in an indicator (' || s.type || '): ' || s.value,
                 'Overlaps ' || string_agg(a.cidr::text, ', ' ORDER BY a.cidr), 'Indicator', s.id, s.author_id, s.tlp,
                 s.recipient_org_ids, s.recipient_group_ids, ARRAY[a.organization_id]
-           FROM src s JOIN asset_ranges a ON s.net IS NOT NULL AND s.net && a.cidr
+           FROM src s JOIN asset_ranges a ON s.net IS NOT NULL AND s.net && a.cidr AND a.status = 'APPROVED'
           WHERE a.organization_id <> s.author_id
             AND (s.tlp IN ('CLEAR','GREEN','AMBER') OR a.organization_id = ANY(s.recipient_org_ids)
                  OR EXISTS (SELECT 1 FROM sharing_group_members gm WHERE gm.organization_id = a.organization_id AND gm.group_id = ANY(s.recipient_group_ids)))
