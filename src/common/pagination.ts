@@ -1,5 +1,6 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { badInput } from './errors';
+import { Shareable } from './federation';
 import { LIMITS } from './limits';
 
 const CURSOR_PREFIX = 'v1:';
@@ -35,6 +36,7 @@ export interface Page<T extends { seq: string }> {
   count: () => Promise<number>;
 }
 
+@Shareable()
 @ObjectType()
 export class PageInfo {
   @Field(() => Boolean)
