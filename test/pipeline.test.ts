@@ -1,10 +1,10 @@
 import { createClient } from 'graphql-ws';
-import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/common/enums';
 import { startTestApp, type TestApp } from './support/app';
 import { community, type Community } from './support/fixtures';
+import { countStatements } from './support/sql';
 
 let app: TestApp;
 let c: Community;
@@ -30,23 +30,6 @@ beforeAll(async () => {
   expect(s.body.data?.reportSightings.accepted).toBe(100);
 });
 afterAll(() => app?.close());
-
-/** Runs `fn` and counts the SQL statements this process sends meanwhile (every pg client: the app's pool included). */
-async function countStatements<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
-  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = proto.query;
-  const statements: string[] = [];
-  proto.query = function (this: unknown, ...args: unknown[]) {
-    const q = args[0];
-    statements.push(typeof q === 'string' ? q : String((q as { text?: string })?.text ?? q));
-    return original.apply(this, args);
-  };
-  try {
-    return { result: await fn(), statements };
-  } finally {
-    proto.query = original;
-  }
-}
 
 const PAGE = `query($n: Int) {
   indicators(first: $n) {

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { AdvisoryStatus, Severity, Tlp } from '../common/enums';
+import { Key } from '../common/federation';
 import { ConnectionType } from '../common/pagination';
 import { SharedObjectType } from '../common/shared.types';
 import { OrganizationType } from '../organizations/organization.types';
@@ -23,6 +24,7 @@ export class AdvisoryAudienceType {
   organizations!: OrganizationType[];
 }
 
+@Key('id')
 @ObjectType('Advisory', { description: 'A warning or recommendation: DRAFT, then PUBLISHED by a coordinator, possibly revised, then WITHDRAWN.' })
 export class AdvisoryType extends SharedObjectType {
   @Field(() => ID)

@@ -6,6 +6,7 @@ import { incidentLoaders } from '../incidents/incident.loaders';
 import { intelLoaders } from '../intel/intel.loaders';
 import { organizationLoaders } from '../organizations/organization.loaders';
 import type { WarningHub } from '../warnings/warning.hub';
+import { warningLoaders } from '../warnings/warning.loaders';
 import type { Services } from './services';
 
 /**
@@ -16,9 +17,10 @@ import type { Services } from './services';
 export function createLoaders(s: Services, p: Principal) {
   return {
     ...organizationLoaders(s.organizations, p),
-    ...intelLoaders(s.observables, p),
+    ...intelLoaders(s, p),
     ...incidentLoaders(s.incidents, p),
     ...advisoryLoaders(s.advisories, p),
+    ...warningLoaders(s.warnings, p),
   };
 }
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -7,7 +7,7 @@ import { OrgKind, Role } from '../common/enums';
 import { logger } from '../common/logger';
 import { ConfigError, loadConfig, parseDuration } from '../config';
 import { openDatabase, type Database } from '../api/database';
-import { createSchema, printSdl } from '../api/schema';
+import { buildSchemas, printSdl } from '../api/schema';
 import { createServices } from '../api/services';
 import { backupDatabase, restoreDatabase } from './backup';
 import { describeError } from './describe-error';
@@ -155,11 +155,14 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   schema: {
-    usage: `schema [--out FILE]
-  Prints the GraphQL SDL (or writes it to FILE).`,
-    options: { out: { type: 'string' } },
+    usage: `schema [--subgraph] [--out FILE]
+  Prints the API schema's GraphQL SDL (or writes it to FILE). With --subgraph:
+  the Federation 2 subgraph SDL instead (@link, @key), as _service { sdl }
+  answers it, for composing a supergraph.`,
+    options: { out: { type: 'string' }, subgraph: { type: 'boolean' } },
     async run(v) {
-      const sdl = printSdl(await createSchema());
+      const { api, subgraph } = await buildSchemas();
+      const sdl = v.subgraph ? subgraph.sdl : printSdl(api);
       if (typeof v.out === 'string') fs.writeFileSync(v.out, sdl);
       else process.stdout.write(sdl);
     },

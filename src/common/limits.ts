@@ -7,6 +7,8 @@ export const LIMITS = {
   cost: 10_000,
   pageSize: 500,
   bulkItems: 5000,
+  /** Representations in one federation `_entities` call. */
+  entities: 500,
   /** The page a connection returns when `first` is left out. */
   defaultPageSize: 50,
 } as const;

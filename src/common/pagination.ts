@@ -1,5 +1,6 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { badInput } from './errors';
+import { Shareable } from './federation';
 import { LIMITS } from './limits';
 
 const DEFAULT_PAGE = LIMITS.defaultPageSize;
@@ -21,6 +22,7 @@ export interface Page<T extends { seq: string }> {
   cursorOf: (row: T) => string;
 }
 
+@Shareable()
 @ObjectType()
 export class PageInfo {
   @Field(() => Boolean)

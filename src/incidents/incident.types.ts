@@ -1,10 +1,12 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { IncidentCategory, IncidentStatus, Severity, Tlp } from '../common/enums';
+import { Key } from '../common/federation';
 import { ConnectionType } from '../common/pagination';
 import { SharedObjectType } from '../common/shared.types';
 import type * as In from './incident.inputs';
 import { ObservableInput } from '../intel/intel.types';
 
+@Key('id')
 @ObjectType('Incident', { description: 'An incident an organisation reported on one of its systems, followed to closure.' })
 export class IncidentType extends SharedObjectType {
   @Field(() => ID)

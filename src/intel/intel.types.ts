@@ -1,9 +1,12 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ObservableType, Severity, ThreatType, Tlp } from '../common/enums';
+import { Key } from '../common/federation';
 import { ConnectionType } from '../common/pagination';
 import { SharedObjectType } from '../common/shared.types';
 import type * as In from './intel.inputs';
 
+@Key('id')
+@Key('type value')
 @ObjectType('Observable', { description: 'A normalised technical value. Its aggregates cover only what the caller may read.' })
 export class ObservableType_ {
   @Field(() => ID)
@@ -16,6 +19,7 @@ export class ObservableType_ {
   value!: string;
 }
 
+@Key('id')
 @ObjectType('Indicator', { description: 'One organisation\'s assertion about an observable.' })
 export class IndicatorType extends SharedObjectType {
   @Field(() => ID)
@@ -59,6 +63,7 @@ export class IndicatorType extends SharedObjectType {
 
 export const IndicatorConnection = ConnectionType(IndicatorType, 'Indicator');
 
+@Key('id')
 @ObjectType('Sighting', { description: 'An organisation saw an observable.' })
 export class SightingType extends SharedObjectType {
   @Field(() => ID)

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { visibleTo } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { ObservableType, SEVERITY_ORDER, Severity } from '../common/enums';
+import { badInput } from '../common/errors';
 import { normalizeObservable } from './normalize';
 import { ObservableEntity } from './observable.entity';
 
@@ -14,6 +15,8 @@ export interface ObservableStats {
   lastSeen: Date | null;
   sightingCount: number;
 }
+
+const OBSERVABLE_TYPES: string[] = Object.values(ObservableType);
 
 const EMPTY_STATS: ObservableStats = {
   reporterIds: [], indicatorCount: 0, maxConfidence: null, maxSeverity: null, firstSeen: null, lastSeen: null, sightingCount: 0,
@@ -29,19 +32,52 @@ export class ObservableService {
 
   /** Normalises `value` first, then finds the observable if any visible indicator or sighting refers to it. */
   async lookup(p: Principal, type: ObservableType, value: string): Promise<ObservableEntity | null> {
-    const norm = normalizeObservable(type, value, 'value');
+    const found = await this.visibleByKeys(p, [ObservableService.key(type, value)]);
+    return found.values().next().value ?? null;
+  }
+
+  /**
+   * The lookup key of (type, value), `TYPE:normalised value`; a bad type or
+   * value is an InputProblem naming `type` or `value`, as in `observable(type, value)`.
+   */
+  static key(type: unknown, value: unknown): string {
+    if (typeof type !== 'string' || !OBSERVABLE_TYPES.includes(type)) {
+      throw badInput('type', `must be one of ${OBSERVABLE_TYPES.join(', ')}`);
+    }
+    if (typeof value !== 'string') throw badInput('value', 'must be a string');
+    return `${type}:${normalizeObservable(type as ObservableType, value, 'value').value}`;
+  }
+
+  /** Observables by `key(type, value)` among those the caller may read (see `lookup`): one query for the batch. */
+  async visibleByKeys(p: Principal, keys: readonly string[]): Promise<Map<string, ObservableEntity>> {
+    const pairs = keys.map((k) => [k.slice(0, k.indexOf(':')), k.slice(k.indexOf(':') + 1)]);
+    const rows = await this.visibleQuery(p)
+      .andWhere('(o.type, o.value) IN (SELECT * FROM unnest(CAST(:types AS text[]), CAST(:values AS text[])))', {
+        types: pairs.map(([t]) => t),
+        values: pairs.map(([, v]) => v),
+      })
+      .getMany();
+    return new Map(rows.map((r) => [`${r.type}:${r.value}`, r]));
+  }
+
+  /** Observables by id among those the caller may read (federation references): one query for the batch. */
+  async visibleByIds(p: Principal, ids: readonly string[]): Promise<Map<string, ObservableEntity>> {
+    const rows = await this.visibleQuery(p).andWhere('o.id = ANY(CAST(:ids AS uuid[]))', { ids }).getMany();
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** Observables that a visible indicator or sighting refers to: the only ones that exist for the caller. */
+  private visibleQuery(p: Principal) {
     const ip = visibleTo(p, 'i');
     const sp = visibleTo(p, 's');
     return this.db
       .getRepository(ObservableEntity)
       .createQueryBuilder('o')
-      .where('o.type = :type AND o.value = :value', { type, value: norm.value })
-      .andWhere(
+      .where(
         `(EXISTS (SELECT 1 FROM indicators i WHERE i.observable_id = o.id AND ${ip.sql})
           OR EXISTS (SELECT 1 FROM sightings s WHERE s.observable_id = o.id AND ${sp.sql}))`,
         { ...ip.params, ...sp.params },
-      )
-      .getOne();
+      );
   }
 
   /** Observables by id, for nested fields of objects the caller already may read. */

@@ -6,6 +6,7 @@ import { actorName, type Principal } from '../auth/principal';
 import { InputProblem } from '../common/errors';
 import type { Page } from '../common/pagination';
 import { intRange, notInFuture, optionalText } from '../common/validate';
+import { visibleByIds } from '../db/filters';
 import { keysetPage } from '../db/paging';
 import { retryTransaction } from '../db/retry';
 import { OrganizationService } from '../organizations/organization.service';
@@ -83,6 +84,11 @@ export class SightingService {
         rejected: errors.size,
       };
     }));
+  }
+
+  /** Sightings by id among those the caller may read (federation references), in one query. */
+  async byIds(p: Principal, ids: readonly string[]): Promise<Map<string, SightingEntity>> {
+    return visibleByIds(this.db.manager, SightingEntity, visibleTo(p, 't'), ids, { join: ['observable', 'o'] });
   }
 
   async list(p: Principal, filter: { observableId?: string }, args: { first?: number | null; after?: string | null }): Promise<Page<SightingEntity>> {

@@ -16,6 +16,8 @@ export function mapLoader<V>(fetch: (keys: readonly string[]) => Promise<Map<str
 export function organizationLoaders(orgs: OrganizationService, p: Principal) {
   return {
     organization: mapLoader<OrganizationEntity | undefined>((ids) => orgs.byIds(p, [...ids]), undefined),
+    /** Keyed by upper-case code (federation references). */
+    organizationByCode: mapLoader<OrganizationEntity | undefined>((codes) => orgs.byCodes(p, codes), undefined),
     sharingGroup: mapLoader<SharingGroupEntity | undefined>((ids) => orgs.groupsByIds(p, ids), undefined),
     children: mapLoader<OrganizationEntity[]>((ids) => orgs.childrenOf(p, ids), []),
     groupMembers: mapLoader<OrganizationEntity[]>((ids) => orgs.membersOf(p, ids), []),

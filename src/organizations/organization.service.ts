@@ -52,6 +52,12 @@ export class OrganizationService {
     return this.db.getRepository(OrganizationEntity).findOneBy({ code: lookupKey('code', code).toUpperCase() });
   }
 
+  /** Organisations by code (upper case), for federation references: the directory is readable by every member, like `organization(code)`. */
+  async byCodes(_p: Principal, codes: readonly string[]): Promise<Map<string, OrganizationEntity>> {
+    const rows = await this.db.getRepository(OrganizationEntity).createQueryBuilder('o').where('o.code = ANY(:codes)', { codes }).getMany();
+    return new Map(rows.map((r) => [r.code, r]));
+  }
+
   /** For the per-request loader behind `author`, `parent` and the like. */
   async byIds(_p: Principal, ids: string[]): Promise<Map<string, OrganizationEntity>> {
     const rows = await this.db.getRepository(OrganizationEntity).createQueryBuilder('o').where('o.id = ANY(:ids)', { ids }).getMany();

@@ -1,9 +1,11 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { KeyStatus, OrgKind, OrgStatus, Role, Tlp } from '../common/enums';
+import { Key } from '../common/federation';
 import { ConnectionType } from '../common/pagination';
 import type * as In from './organization.inputs';
 
+@Key('code')
 @ObjectType('Organization', { description: 'A member of the sharing community.' })
 export class OrganizationType {
   @Field(() => ID)

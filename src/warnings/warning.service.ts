@@ -7,7 +7,7 @@ import type { Page } from '../common/pagination';
 import { keysetPage } from '../db/paging';
 import type { WarningBroker } from './broker';
 import { WarningEntity } from './warning.entity';
-import { where } from '../db/filters';
+import { visibleByIds, where } from '../db/filters';
 import type { WarningFilter } from './warning.inputs';
 
 const SUBJECT_TYPES = ['Advisory', 'Indicator', 'Incident'];
@@ -116,6 +116,11 @@ export class WarningService {
   list(p: Principal, filter: WarningFilter | null | undefined, args: { first?: number | null; after?: string | null }): Promise<Page<WarningEntity>> {
     const qb = this.visibleQuery(p, checkFilter(filter));
     return keysetPage(qb, 'w', args);
+  }
+
+  /** Entries of the log by id among those the caller may read (federation references), in one query. */
+  byIds(p: Principal, ids: readonly string[]): Promise<Map<string, WarningEntity>> {
+    return visibleByIds(this.db.manager, WarningEntity, warningVisibleTo(p, 't'), ids);
   }
 
   /** Replay: readable warnings after `seq`, oldest first. */

@@ -1,9 +1,11 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { Severity, WarningKind } from '../common/enums';
+import { Key } from '../common/federation';
 import { ConnectionType } from '../common/pagination';
 import { SharedObjectType } from '../common/shared.types';
 import type * as In from './warning.inputs';
 
+@Key('id')
 @ObjectType('Warning', { description: 'An entry of the live warning log.' })
 export class WarningType extends SharedObjectType {
   @Field(() => ID)
