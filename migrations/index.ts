@@ -2,5 +2,10 @@
 // test/schema.test.ts fails if an entity change has no migration here.
 import { Initial1795298023194 } from './1795298023194-Initial';
 import { WarningSeqAtCommit1795300000000 } from './1795300000000-WarningSeqAtCommit';
+import { RateLimits1796115476152 } from './1796115476152-RateLimits';
 
-export const MIGRATIONS = [Initial1795298023194, WarningSeqAtCommit1795300000000];
+export const MIGRATIONS = [
+  Initial1795298023194,
+  WarningSeqAtCommit1795300000000,
+  RateLimits1796115476152,
+];

@@ -18,18 +18,24 @@ export interface Config {
   isDev: boolean;
   /** Indicators at or above this severity raise an INDICATOR_HIGH_SEVERITY warning. */
   warningMinSeverity: Severity;
+  /** Port of the Prometheus /metrics listener; null: no listener. */
+  metricsPort: number | null;
+  metricsHost: string;
 }
 
 export class ConfigError extends Error {}
 
 const DURATION = /^(\d+)\s*(s|m|h)?$/;
+const UNIT_S: Record<string, number> = { s: 1, m: 60, h: 3600 };
 /** Parses `90`, `90s`, `15m`, `1h` into seconds. */
 export function parseDuration(raw: string): number | undefined {
   const m = DURATION.exec(raw.trim());
   if (!m) return undefined;
-  const n = Number(m[1]);
-  return n * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
+  return Number(m[1]) * UNIT_S[m[2] ?? 's'];
 }
+
+/** `off` (or an empty value) turns a feature off. */
+const isOff = (v: string | undefined) => v !== undefined && ['off', 'false', 'none', 'no'].includes(v.trim().toLowerCase());
 
 /** Reads the environment once; every bad value is reported together, each with its rule. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -76,6 +82,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`WARNING_MIN_SEVERITY must be one of ${SEVERITY_ORDER.join(', ')} (got "${env.WARNING_MIN_SEVERITY}")`);
   }
 
+  let metricsPort: number | null = 9464;
+  if (isOff(env.METRICS_PORT)) metricsPort = null;
+  else if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== '') {
+    metricsPort = Number(env.METRICS_PORT);
+    if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) {
+      problems.push(`METRICS_PORT must be an integer between 0 and 65535, or off (got "${env.METRICS_PORT}")`);
+    }
+  }
+  const metricsHost = env.METRICS_HOST?.trim() || '127.0.0.1';
+
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  return { databaseUrl, host, port, dataDir, tokenAudience, tokenMaxLifetime, logLevel, nodeEnv, isDev: nodeEnv === 'development', warningMinSeverity };
+  return {
+    databaseUrl,
+    host,
+    port,
+    dataDir,
+    tokenAudience,
+    tokenMaxLifetime,
+    logLevel,
+    nodeEnv,
+    isDev: nodeEnv === 'development',
+    warningMinSeverity,
+    metricsPort,
+    metricsHost,
+  };
 }

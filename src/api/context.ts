@@ -6,6 +6,7 @@ import { incidentLoaders } from '../incidents/incident.loaders';
 import { intelLoaders } from '../intel/intel.loaders';
 import { organizationLoaders } from '../organizations/organization.loaders';
 import type { WarningHub } from '../warnings/warning.hub';
+import type { OperationRecord } from './operation-log';
 import type { Services } from './services';
 
 /**
@@ -28,8 +29,11 @@ export interface Context extends RequestContext<Loaders> {
   warningHub: WarningHub;
   /** The websocket an operation arrived on, when it did: the transport closes it when a stream fails. */
   connection?: { close(code: number, reason: string): void };
+  /** The operation's log record (its request id is the context's). */
+  record?: OperationRecord;
 }
 
-export function createContext(s: Services, principal: Principal, connection?: Context['connection']): Context {
-  return { requestId: randomUUID(), principal, loaders: createLoaders(s, principal), warningHub: s.warningHub, connection };
+export function createContext(s: Services, principal: Principal, connection?: Context['connection'], record?: OperationRecord): Context {
+  const requestId = record?.requestId ?? randomUUID();
+  return { requestId, principal, loaders: createLoaders(s, principal), warningHub: s.warningHub, connection, record };
 }

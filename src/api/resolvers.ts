@@ -3,12 +3,14 @@ import { IncidentEventResolver, IncidentResolver } from '../incidents/incident.r
 import { IndicatorResolver } from '../intel/indicator.resolver';
 import { AssetRangeResolver, ObservableResolver, SightingResolver } from '../intel/observable.resolver';
 import { OrganizationResolver, PrincipalResolver, SharingGroupResolver } from '../organizations/organization.resolver';
+import { OrganizationLimitsResolver } from '../organizations/rate-limit.resolver';
 import { WarningResolver, WarningSubscriptionResolver } from '../warnings/warning.resolver';
 import type { Services } from './services';
 
 /** Every module's resolvers; schema.ts builds from this list. */
 export const RESOLVERS = [
   OrganizationResolver,
+  OrganizationLimitsResolver,
   PrincipalResolver,
   SharingGroupResolver,
   IndicatorResolver,
@@ -26,6 +28,7 @@ export const RESOLVERS = [
 export function resolverInstances(s: Services): object[] {
   return [
     new OrganizationResolver(s.organizations),
+    new OrganizationLimitsResolver(s.limits),
     new PrincipalResolver(),
     new SharingGroupResolver(),
     new IndicatorResolver(s.indicators, s.assetRanges),

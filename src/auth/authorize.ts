@@ -107,6 +107,15 @@ const CATALOGUE = {
   'signingKey.register': { role: Role.ADMIN, rule: (p, s) => managesOrganization(p, s, 'register signing keys') },
   'signingKey.revoke': { role: Role.ADMIN, rule: (p, s) => managesOrganization(p, s, 'revoke signing keys') },
   'sharingGroup.create': { role: Role.ADMIN },
+  /** An organisation's rate limits: its own members (so their scripts can pace themselves) and coordinator organisations. */
+  'organizationLimits.read': {
+    role: Role.VIEWER,
+    rule: (p, s) => (p.isCoordinator || p.orgId === s.organizationId ? null : 'only the organisation itself and coordinator organisations see its limits'),
+  },
+  'organizationLimits.set': {
+    role: Role.ADMIN,
+    rule: (p) => (coordinatorAdmin(p) ? null : 'only a coordinator organisation\'s ADMIN may set organisations\' limits'),
+  },
 } satisfies Record<string, ActionSpec>;
 
 function managesOrganization(p: Principal, s: Subject, what: string): string | null {

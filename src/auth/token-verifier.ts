@@ -47,15 +47,15 @@ export class TokenVerifier {
       header = decodeProtectedHeader(token);
       claims = decodeJwt(token);
     } catch {
-      throw unauthenticated('malformed token');
+      throw unauthenticated('malformed token', 'malformed');
     }
     if (!header.alg || !(ALLOWED_ALGS as readonly string[]).includes(header.alg)) {
-      throw unauthenticated(`algorithm ${JSON.stringify(header.alg ?? null)} is not allowed (allowed: ${ALLOWED_ALGS.join(', ')})`);
+      throw unauthenticated(`algorithm ${JSON.stringify(header.alg ?? null)} is not allowed (allowed: ${ALLOWED_ALGS.join(', ')})`, 'algorithm');
     }
     const embedded = FORBIDDEN_HEADERS.filter((h) => h in header);
-    if (embedded.length) throw unauthenticated(`header ${embedded.join(', ')} is not accepted; keys are registered, never sent`);
-    if (typeof header.kid !== 'string' || !header.kid) throw unauthenticated('header kid is required');
-    if (typeof claims.iss !== 'string' || !claims.iss) throw unauthenticated('claim iss is required');
+    if (embedded.length) throw unauthenticated(`header ${embedded.join(', ')} is not accepted; keys are registered, never sent`, 'embedded_key');
+    if (typeof header.kid !== 'string' || !header.kid) throw unauthenticated('header kid is required', 'missing_claim');
+    if (typeof claims.iss !== 'string' || !claims.iss) throw unauthenticated('claim iss is required', 'missing_claim');
     // Before the key lookup: PostgreSQL refuses NUL in a query parameter, which would surface as an internal error.
     plainString('header kid', header.kid);
     plainString('claim iss', claims.iss);
@@ -69,12 +69,12 @@ export class TokenVerifier {
       [claims.iss, header.kid],
     );
     const row = rows[0];
-    if (!row) throw unauthenticated('unknown issuer');
-    if (row.org_status !== OrgStatus.ACTIVE) throw unauthenticated('issuer organisation is suspended');
-    if (!row.key_row_id || !row.jwk || !row.key_alg) throw unauthenticated('unknown key for this issuer');
-    if (row.key_status === KeyStatus.REVOKED) throw unauthenticated('key has been revoked');
-    if (row.key_status !== KeyStatus.ACTIVE) throw unauthenticated('key is retired');
-    if (header.alg !== row.key_alg) throw unauthenticated(`algorithm ${header.alg} does not match the registered key`);
+    if (!row) throw unauthenticated('unknown issuer', 'unknown_issuer');
+    if (row.org_status !== OrgStatus.ACTIVE) throw unauthenticated('issuer organisation is suspended', 'organization_suspended');
+    if (!row.key_row_id || !row.jwk || !row.key_alg) throw unauthenticated('unknown key for this issuer', 'unknown_key');
+    if (row.key_status === KeyStatus.REVOKED) throw unauthenticated('key has been revoked', 'key_revoked');
+    if (row.key_status !== KeyStatus.ACTIVE) throw unauthenticated('key is retired', 'key_retired');
+    if (header.alg !== row.key_alg) throw unauthenticated(`algorithm ${header.alg} does not match the registered key`, 'algorithm');
 
     const key = await this.importKey(row.key_row_id, row.jwk, row.key_alg);
     try {
@@ -86,23 +86,24 @@ export class TokenVerifier {
         requiredClaims: ['exp', 'iat', 'sub', 'jti', 'aud'],
       });
     } catch (err) {
-      throw unauthenticated(describeJoseError(err));
+      const [message, label] = describeJoseError(err);
+      throw unauthenticated(message, label);
     }
     // Stored as the actor of every write (varchar 200 with the org code), so bounded here.
-    if (typeof claims.sub !== 'string' || claims.sub.length > 128) throw unauthenticated('claim sub must be a string of at most 128 characters');
-    if (typeof claims.jti !== 'string' || claims.jti.length > 128) throw unauthenticated('claim jti must be a string of at most 128 characters');
+    if (typeof claims.sub !== 'string' || claims.sub.length > 128) throw unauthenticated('claim sub must be a string of at most 128 characters', 'bad_claim');
+    if (typeof claims.jti !== 'string' || claims.jti.length > 128) throw unauthenticated('claim jti must be a string of at most 128 characters', 'bad_claim');
     // sub and jti end up in every row this principal writes and in the audit log: one that cannot be stored would fail each write.
     plainString('claim sub', claims.sub);
     plainString('claim jti', claims.jti);
     const exp = claims.exp as number;
     const iat = claims.iat as number;
-    if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_S) throw unauthenticated('token issued in the future (iat)');
+    if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_S) throw unauthenticated('token issued in the future (iat)', 'bad_claim');
     if (exp - iat > this.maxLifetimeS) {
-      throw unauthenticated(`token lifetime ${exp - iat}s exceeds the maximum of ${this.maxLifetimeS}s`);
+      throw unauthenticated(`token lifetime ${exp - iat}s exceeds the maximum of ${this.maxLifetimeS}s`, 'lifetime');
     }
     const roles = parseRoles(claims.roles);
     const notAllowed = roles.filter((r) => !row.allowed_roles.includes(r));
-    if (notAllowed.length) throw unauthenticated(`role not allowed for ${row.org_code}: ${notAllowed.join(', ')}`);
+    if (notAllowed.length) throw unauthenticated(`role not allowed for ${row.org_code}: ${notAllowed.join(', ')}`, 'role_not_allowed');
 
     const [tree] = await this.db.query(
       `WITH RECURSIVE up AS (
@@ -162,8 +163,8 @@ export class TokenVerifier {
     const valid = await this.stillValid(principals.map((p) => ({ orgId: p.orgId, kid: p.kid })));
     return principals.map((p) => {
       const allowed = valid.get(`${p.orgId}/${p.kid}`);
-      if (!allowed) return unauthenticated('token revoked');
-      if (!p.roles.every((r) => allowed.includes(r))) return unauthenticated('role no longer allowed');
+      if (!allowed) return unauthenticated('token revoked', 'key_revoked');
+      if (!p.roles.every((r) => allowed.includes(r))) return unauthenticated('role no longer allowed', 'role_not_allowed');
       return null;
     });
   }
@@ -182,41 +183,42 @@ export class TokenVerifier {
 /** Identifiers in a token follow the rule for names and codes: one line, no control or bidirectional characters. */
 function plainString(name: string, value: string): void {
   const problem = textProblem(value, 'line');
-  if (problem) throw unauthenticated(`${name} ${problem}`);
+  if (problem) throw unauthenticated(`${name} ${problem}`, 'bad_claim');
 }
 
 function parseRoles(raw: unknown): Role[] {
-  if (!Array.isArray(raw) || raw.length === 0) throw unauthenticated('claim roles must be a non-empty array');
+  if (!Array.isArray(raw) || raw.length === 0) throw unauthenticated('claim roles must be a non-empty array', 'bad_claim');
   // Checked before the names are echoed in the message below.
   raw.forEach((r, i) => typeof r === 'string' && plainString(`claim roles[${i}]`, r));
   const valid = Object.values(Role) as string[];
   const unknown = raw.filter((r) => typeof r !== 'string' || !valid.includes(r));
-  if (unknown.length) throw unauthenticated(`claim roles has unknown role(s): ${unknown.map(String).join(', ')}`);
+  if (unknown.length) throw unauthenticated(`claim roles has unknown role(s): ${unknown.map(String).join(', ')}`, 'bad_claim');
   return [...new Set(raw as Role[])];
 }
 
-function describeJoseError(err: unknown): string {
-  if (err instanceof joseErrors.JWTExpired) return 'token expired';
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'bad signature';
+/** The client's message and the metrics label for a failure inside jose. */
+function describeJoseError(err: unknown): [string, string] {
+  if (err instanceof joseErrors.JWTExpired) return ['token expired', 'expired'];
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return ['bad signature', 'bad_signature'];
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
-    if (err.reason === 'missing') return `claim ${err.claim} is required`;
+    if (err.reason === 'missing') return [`claim ${err.claim} is required`, 'missing_claim'];
     switch (err.claim) {
-      case 'aud': return 'wrong audience';
-      case 'nbf': return 'token not yet valid (nbf)';
-      case 'iss': return 'issuer mismatch';
-      case 'iat': return 'invalid iat claim';
-      default: return `invalid claim ${err.claim}`;
+      case 'aud': return ['wrong audience', 'audience'];
+      case 'nbf': return ['token not yet valid (nbf)', 'not_yet_valid'];
+      case 'iss': return ['issuer mismatch', 'bad_claim'];
+      case 'iat': return ['invalid iat claim', 'bad_claim'];
+      default: return [`invalid claim ${err.claim}`, 'bad_claim'];
     }
   }
-  if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'algorithm not allowed';
-  if (err instanceof joseErrors.JWTInvalid || err instanceof joseErrors.JWSInvalid) return 'malformed token';
-  return 'token verification failed';
+  if (err instanceof joseErrors.JOSEAlgNotAllowed) return ['algorithm not allowed', 'algorithm'];
+  if (err instanceof joseErrors.JWTInvalid || err instanceof joseErrors.JWSInvalid) return ['malformed token', 'malformed'];
+  return ['token verification failed', 'other'];
 }
 
 /** Reads `Bearer <jwt>` from an Authorization header or connectionParams value. */
 export function bearerToken(value: unknown): string {
-  if (typeof value !== 'string' || !value.trim()) throw unauthenticated('missing bearer token');
+  if (typeof value !== 'string' || !value.trim()) throw unauthenticated('missing bearer token', 'missing_token');
   const m = /^Bearer\s+(\S+)$/i.exec(value.trim());
-  if (!m) throw unauthenticated('authorization must be "Bearer <token>"');
+  if (!m) throw unauthenticated('authorization must be "Bearer <token>"', 'malformed');
   return m[1];
 }

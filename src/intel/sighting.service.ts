@@ -4,6 +4,7 @@ import type { Authorizer } from '../auth/authorize';
 import { visibleTo } from '../auth/policy';
 import { actorName, type Principal } from '../auth/principal';
 import { InputProblem } from '../common/errors';
+import type { Metrics } from '../common/metrics';
 import type { Page } from '../common/pagination';
 import { intRange, notInFuture, optionalText } from '../common/validate';
 import { keysetPage } from '../db/paging';
@@ -26,12 +27,13 @@ export class SightingService {
     private readonly orgs: OrganizationService,
     private readonly audit: AuditService,
     private readonly authz: Authorizer,
+    private readonly metrics: Metrics,
   ) {}
 
   async report(p: Principal, input: SightingInput[]): Promise<ReportResult> {
     await this.authz.authorize(p, 'sighting.report');
     checkBulkSize(input);
-    return this.db.transaction(async (m) => {
+    const result = await this.db.transaction(async (m) => {
       const defaultTlp = await this.orgs.defaultTlp(p, m);
       const found = await this.orgs.lookupRecipients(m, input.flatMap((i) => i.recipients ?? []));
       const now = new Date();
@@ -82,6 +84,10 @@ export class SightingService {
         rejected: errors.size,
       };
     });
+    // Counted once committed; a sighting is always a new event.
+    if (result.accepted) this.metrics.ingestItems.inc({ kind: 'sighting', outcome: 'created' }, result.accepted);
+    if (result.rejected) this.metrics.ingestItems.inc({ kind: 'sighting', outcome: 'rejected' }, result.rejected);
+    return result;
   }
 
   async list(p: Principal, filter: { observableId?: string }, args: { first?: number | null; after?: string | null }): Promise<Page<SightingEntity>> {
