@@ -21,13 +21,15 @@ export interface Config {
   /** Port of the Prometheus /metrics listener; null: no listener. */
   metricsPort: number | null;
   metricsHost: string;
+  /** Audit events older than this many seconds are pruned; null keeps them for ever. */
+  auditRetentionS: number | null;
 }
 
 export class ConfigError extends Error {}
 
-const DURATION = /^(\d+)\s*(s|m|h)?$/;
-const UNIT_S: Record<string, number> = { s: 1, m: 60, h: 3600 };
-/** Parses `90`, `90s`, `15m`, `1h` into seconds. */
+const DURATION = /^(\d+)\s*(s|m|h|d)?$/;
+const UNIT_S: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+/** Parses `90`, `90s`, `15m`, `1h`, `400d` into seconds. */
 export function parseDuration(raw: string): number | undefined {
   const m = DURATION.exec(raw.trim());
   if (!m) return undefined;
@@ -92,6 +94,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const metricsHost = env.METRICS_HOST?.trim() || '127.0.0.1';
 
+  let auditRetentionS: number | null = 400 * 86400;
+  if (isOff(env.AUDIT_RETENTION)) auditRetentionS = null;
+  else if (env.AUDIT_RETENTION) {
+    const secs = parseDuration(env.AUDIT_RETENTION);
+    if (secs === undefined || secs < 86400) problems.push(`AUDIT_RETENTION must be a duration of at least 1d such as 400d, or off (got "${env.AUDIT_RETENTION}")`);
+    else auditRetentionS = secs;
+  }
+
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return {
     databaseUrl,
@@ -106,5 +116,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     warningMinSeverity,
     metricsPort,
     metricsHost,
+    auditRetentionS,
   };
 }

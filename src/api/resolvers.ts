@@ -1,4 +1,5 @@
 import { AdvisoryResolver } from '../advisories/advisory.resolver';
+import { AuditResolver } from '../audit/audit.resolver';
 import { IncidentEventResolver, IncidentResolver } from '../incidents/incident.resolver';
 import { IndicatorResolver } from '../intel/indicator.resolver';
 import { AssetRangeResolver, ObservableResolver, SightingResolver } from '../intel/observable.resolver';
@@ -22,6 +23,7 @@ export const RESOLVERS = [
   AdvisoryResolver,
   WarningResolver,
   WarningSubscriptionResolver,
+  AuditResolver,
 ] as const;
 
 /** One instance of each resolver, given the services it calls (constructor injection, no globals). */
@@ -40,5 +42,6 @@ export function resolverInstances(s: Services): object[] {
     new AdvisoryResolver(s.advisories),
     new WarningResolver(s.warnings),
     new WarningSubscriptionResolver(),
+    new AuditResolver(s.auditLog),
   ];
 }

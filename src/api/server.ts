@@ -28,7 +28,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export type ServerConfig = Pick<Config, 'host' | 'port' | 'isDev'> & Partial<Pick<Config, 'metricsPort' | 'metricsHost'>>;
+export type ServerConfig = Pick<Config, 'host' | 'port' | 'isDev'> & Partial<Pick<Config, 'metricsPort' | 'metricsHost' | 'auditRetentionS'>>;
 
 /**
  * One HTTP server: GraphQL over HTTP and over graphql-ws on /graphql, the
@@ -97,7 +97,7 @@ export async function startServer(config: ServerConfig, services: Services): Pro
 
   await services.warningHub.start();
   const ws = attachWebSocket(httpServer, schema, services, { isDev: config.isDev });
-  const housekeeping = startHousekeeping(services);
+  const housekeeping = startHousekeeping(services, { auditRetentionS: config.auditRetentionS });
 
   let metrics: MetricsListener | undefined;
   try {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { AdvisoryService } from '../advisories/advisory.service';
+import { AuditLogService } from '../audit/audit-log.service';
 import { AuditService } from '../audit/audit.service';
 import { Authorizer } from '../auth/authorize';
 import { TokenVerifier } from '../auth/token-verifier';
@@ -25,6 +26,8 @@ export interface Services {
   tokens: TokenVerifier;
   authz: Authorizer;
   audit: AuditService;
+  /** Reading and pruning the audit log. */
+  auditLog: AuditLogService;
   organizations: OrganizationService;
   /** Per-organisation budgets and quotas, charged by the operation pipeline. */
   limits: RateLimitService;
@@ -59,6 +62,7 @@ export function createServices(db: DataSource, config: ServiceConfig, broker?: W
     tokens: new TokenVerifier(db, config.tokenAudience, config.tokenMaxLifetime),
     authz,
     audit,
+    auditLog: new AuditLogService(db, authz),
     organizations,
     limits: new RateLimitService(db, audit, authz),
     observables: new ObservableService(db),

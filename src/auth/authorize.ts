@@ -116,6 +116,8 @@ const CATALOGUE = {
     role: Role.ADMIN,
     rule: (p) => (coordinatorAdmin(p) ? null : 'only a coordinator organisation\'s ADMIN may set organisations\' limits'),
   },
+  /** The audit log: an ADMIN reads its own organisation's and its descendants' events, a coordinator ADMIN everything (scoped in SQL). */
+  'audit.read': { role: Role.ADMIN },
 } satisfies Record<string, ActionSpec>;
 
 function managesOrganization(p: Principal, s: Subject, what: string): string | null {

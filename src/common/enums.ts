@@ -111,6 +111,12 @@ export enum WarningKind {
   INCIDENT_UPDATED = 'INCIDENT_UPDATED',
 }
 
+/** What became of an attempt recorded in the audit log. */
+export enum AuditOutcome {
+  OK = 'OK',
+  DENIED = 'DENIED',
+}
+
 registerEnumType(Tlp, { name: 'Tlp', description: 'Traffic Light Protocol 2.0 marking' });
 registerEnumType(Role, { name: 'Role' });
 registerEnumType(Severity, { name: 'Severity' });
@@ -123,6 +129,7 @@ registerEnumType(IncidentStatus, { name: 'IncidentStatus' });
 registerEnumType(IncidentCategory, { name: 'IncidentCategory' });
 registerEnumType(AdvisoryStatus, { name: 'AdvisoryStatus' });
 registerEnumType(WarningKind, { name: 'WarningKind' });
+registerEnumType(AuditOutcome, { name: 'AuditOutcome', description: 'OK: done; DENIED: refused with FORBIDDEN.' });
 
 /** The severities at or above `min`, for "at least this severity" filters. */
 export function severitiesFrom(min: Severity): Severity[] {

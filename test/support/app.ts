@@ -32,6 +32,8 @@ export interface AppOptions {
   isDev?: boolean;
   /** Serve /metrics on its own listener (0: a free port). */
   metricsPort?: number;
+  /** Prune the audit log past this many seconds, at start-up and hourly (off unless given). */
+  auditRetentionS?: number;
 }
 
 export async function startTestApp(opts: AppOptions = {}): Promise<TestApp> {
@@ -49,7 +51,7 @@ export async function startAppOn(dbUrl: string, opts: AppOptions = {}): Promise<
   const db = createDataSource(dbUrl, { poolSize: 5 });
   await db.initialize();
   const services = createServices(db, { tokenAudience: AUDIENCE, tokenMaxLifetime: MAX_LIFETIME });
-  const server = await startServer({ host: '127.0.0.1', port: 0, isDev: opts.isDev ?? false, metricsPort: opts.metricsPort }, services);
+  const server = await startServer({ host: '127.0.0.1', port: 0, isDev: opts.isDev ?? false, metricsPort: opts.metricsPort, auditRetentionS: opts.auditRetentionS }, services);
   return {
     url: server.url,
     dbUrl,
