@@ -16,7 +16,7 @@ import type { Services } from './services';
  */
 export function createLoaders(s: Services, p: Principal) {
   return {
-    ...organizationLoaders(s.organizations, p),
+    ...organizationLoaders(s.organizations, s.groups, p),
     ...intelLoaders(s.observables, p),
     ...incidentLoaders(s.incidents, p),
     ...advisoryLoaders(s.advisories, p),

@@ -3,8 +3,9 @@ import { AuditResolver } from '../audit/audit.resolver';
 import { IncidentEventResolver, IncidentResolver } from '../incidents/incident.resolver';
 import { IndicatorResolver } from '../intel/indicator.resolver';
 import { AssetRangeResolver, ObservableResolver, SightingResolver } from '../intel/observable.resolver';
-import { OrganizationResolver, PrincipalResolver, SharingGroupResolver } from '../organizations/organization.resolver';
+import { OrganizationResolver, PrincipalResolver } from '../organizations/organization.resolver';
 import { OrganizationLimitsResolver } from '../organizations/rate-limit.resolver';
+import { SharingGroupResolver } from '../organizations/sharing-group.resolver';
 import { WarningResolver, WarningSubscriptionResolver } from '../warnings/warning.resolver';
 import type { Services } from './services';
 
@@ -32,7 +33,7 @@ export function resolverInstances(s: Services): object[] {
     new OrganizationResolver(s.organizations),
     new OrganizationLimitsResolver(s.limits),
     new PrincipalResolver(),
-    new SharingGroupResolver(),
+    new SharingGroupResolver(s.groups),
     new IndicatorResolver(s.indicators, s.assetRanges),
     new ObservableResolver(s.observables, s.indicators, s.sightings),
     new SightingResolver(s.sightings),

@@ -14,6 +14,7 @@ import { ObservableService } from '../intel/observable.service';
 import { SightingService } from '../intel/sighting.service';
 import { OrganizationService } from '../organizations/organization.service';
 import { RateLimitService } from '../organizations/rate-limit.service';
+import { SharingGroupService } from '../organizations/sharing-group.service';
 import { PgNotifyBroker, type WarningBroker } from '../warnings/broker';
 import { WarningHub } from '../warnings/warning.hub';
 import { WarningService } from '../warnings/warning.service';
@@ -29,6 +30,7 @@ export interface Services {
   /** Reading and pruning the audit log. */
   auditLog: AuditLogService;
   organizations: OrganizationService;
+  groups: SharingGroupService;
   /** Per-organisation budgets and quotas, charged by the operation pipeline. */
   limits: RateLimitService;
   observables: ObservableService;
@@ -64,6 +66,7 @@ export function createServices(db: DataSource, config: ServiceConfig, broker?: W
     audit,
     auditLog: new AuditLogService(db, authz),
     organizations,
+    groups: new SharingGroupService(db, audit, authz),
     limits: new RateLimitService(db, audit, authz),
     observables: new ObservableService(db),
     indicators: new IndicatorService(db, organizations, audit, warnings, authz, metrics),

@@ -18,7 +18,7 @@ export const WS_LIMITS = {
   subscriptionsPerSocket: 20,
   connectionInitWaitMs: 3000,
   maxMessageBytes: 64 * 1024,
-  /** How often open sockets are re-checked for revoked keys and suspended organisations. */
+  /** How often open sockets are re-checked for revoked keys, suspended organisations and changed group memberships. */
   revocationCheckMs: 2000,
   keepAliveMs: 12_000,
 } as const;
@@ -207,7 +207,7 @@ export function attachWebSocket(httpServer: http.Server, schema: GraphQLSchema, 
     WS_LIMITS.keepAliveMs,
   );
 
-  // Long-lived sockets outlive the check at connect: re-check keys, organisations and roles.
+  // Long-lived sockets outlive the check at connect: re-check keys, organisations and roles, and refresh group memberships.
   const sweep = setInterval(() => {
     const open = [...states.entries()].filter(([, s]) => s.principal);
     if (!open.length) return;

@@ -82,8 +82,9 @@ export function advisoryVisibleTo(p: Principal, t: string): Predicate {
 /**
  * Who reads an entry of the warning log (alias `t` on `warnings`).
  * - EXPOSURE: the organisation that owns the affected range (audience_org_ids)
- *   always — the producer logs a RED or AMBER_STRICT exposure only for an
- *   owner among the recipients; the owner's ancestors and coordinators only
+ *   for CLEAR, GREEN and AMBER, and for RED and AMBER_STRICT while it is among
+ *   the recipients (directly or through a group it is a member of now; the
+ *   producer logs those only for such an owner); the owner's ancestors and coordinators only
  *   for CLEAR, GREEN and AMBER (coordinators also for AMBER_STRICT), since
  *   the title names the indicator's value.
  * - every other kind: the subject's own TLP rule (`visibleTo`), narrowed to
@@ -95,10 +96,13 @@ export function warningVisibleTo(p: Principal, t: string): Predicate {
   const self = `pol_${t}_w_self`;
   const own = `pol_${t}_w_own`;
   const lineage = `pol_${t}_w_lineage`;
-  const params = { ...base.params, [self]: [p.orgId], [own]: [p.orgId, ...p.descendants], [lineage]: p.lineage };
+  const groups = `pol_${t}_w_groups`;
+  const params = { ...base.params, [self]: [p.orgId], [own]: [p.orgId, ...p.descendants], [lineage]: p.lineage, [groups]: p.groupsSelf };
   const shareable = `${t}.tlp IN ('CLEAR','GREEN','AMBER')`;
+  // The owner of a RED or AMBER_STRICT exposure reads it while it is a recipient: through a group, only while it is a member.
+  const ownerIsRecipient = `${t}.recipient_org_ids && CAST(:${self} AS uuid[]) OR ${t}.recipient_group_ids && CAST(:${groups} AS uuid[])`;
   const exposure = [
-    `${t}.audience_org_ids && CAST(:${self} AS uuid[])`,
+    `(${t}.audience_org_ids && CAST(:${self} AS uuid[]) AND (${shareable} OR ${ownerIsRecipient}))`,
     `(${shareable} AND ${t}.audience_org_ids && CAST(:${own} AS uuid[]))`,
     ...(p.isCoordinator ? [`${t}.tlp <> 'RED'`] : []),
   ].join(' OR ');

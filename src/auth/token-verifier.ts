@@ -23,8 +23,22 @@ interface KeyRow {
   key_row_id: string | null;
   key_alg: string | null;
   key_status: KeyStatus | null;
+  retired_until: Date | null;
   jwk: JWK | null;
 }
+
+/**
+ * Whether a key with this status verifies tokens at `now`: an ACTIVE key
+ * does; a RETIRED one until its `retiredUntil` (the overlap of a rotation);
+ * a REVOKED one never.
+ */
+export function keyVerifies(status: KeyStatus | null, retiredUntil: Date | null, now: Date): boolean {
+  if (status === KeyStatus.ACTIVE) return true;
+  return status === KeyStatus.RETIRED && retiredUntil !== null && now < retiredUntil;
+}
+
+/** SQL twin of keyVerifies for a signing_keys alias. */
+const KEY_VERIFIES_SQL = (k: string) => `(${k}.status = 'ACTIVE' OR (${k}.status = 'RETIRED' AND ${k}.retired_until > now()))`;
 
 /**
  * Verifies bearer tokens against the key set of the organisation named by the
@@ -62,7 +76,7 @@ export class TokenVerifier {
 
     const rows: KeyRow[] = await this.db.query(
       `SELECT o.id AS org_id, o.code AS org_code, o.kind AS org_kind, o.status AS org_status, o.allowed_roles,
-              k.id AS key_row_id, k.alg AS key_alg, k.status AS key_status, k.jwk
+              k.id AS key_row_id, k.alg AS key_alg, k.status AS key_status, k.retired_until, k.jwk
          FROM organizations o
          LEFT JOIN signing_keys k ON k.organization_id = o.id AND k.kid = $2
         WHERE o.code = $1`,
@@ -73,7 +87,7 @@ export class TokenVerifier {
     if (row.org_status !== OrgStatus.ACTIVE) throw unauthenticated('issuer organisation is suspended', 'organization_suspended');
     if (!row.key_row_id || !row.jwk || !row.key_alg) throw unauthenticated('unknown key for this issuer', 'unknown_key');
     if (row.key_status === KeyStatus.REVOKED) throw unauthenticated('key has been revoked', 'key_revoked');
-    if (row.key_status !== KeyStatus.ACTIVE) throw unauthenticated('key is retired', 'key_retired');
+    if (!keyVerifies(row.key_status, row.retired_until, new Date())) throw unauthenticated('key is retired', 'key_retired');
     if (header.alg !== row.key_alg) throw unauthenticated(`algorithm ${header.alg} does not match the registered key`, 'algorithm');
 
     const key = await this.importKey(row.key_row_id, row.jwk, row.key_alg);
@@ -148,7 +162,7 @@ export class TokenVerifier {
       `SELECT o.id AS org_id, k.kid, o.allowed_roles
          FROM unnest($1::uuid[], $2::text[]) AS p(org_id, kid)
          JOIN organizations o ON o.id = p.org_id AND o.status = 'ACTIVE'
-         JOIN signing_keys k ON k.organization_id = o.id AND k.kid = p.kid AND k.status = 'ACTIVE'`,
+         JOIN signing_keys k ON k.organization_id = o.id AND k.kid = p.kid AND ${KEY_VERIFIES_SQL('k')}`,
       [pairs.map((x) => x.orgId), pairs.map((x) => x.kid)],
     );
     return new Map(rows.map((r) => [`${r.org_id}/${r.kid}`, r.allowed_roles]));
@@ -156,17 +170,47 @@ export class TokenVerifier {
 
   /**
    * For each principal behind an open connection, the reason its token no
-   * longer holds (key revoked or retired, organisation suspended, a role no
-   * longer allowed) as an UNAUTHENTICATED error, or null while it holds.
+   * longer holds (key revoked, or retired past its overlap, organisation
+   * suspended, a role no longer allowed) as an UNAUTHENTICATED error, or
+   * null while it holds. It also brings the sharing-group memberships of
+   * every principal that still holds up to date, in place: a connection's
+   * subscriptions read through the same principal object, so membership
+   * changes reach them at this check, not only at the next token.
    */
   async recheck(principals: readonly Principal[]): Promise<(DomainError | null)[]> {
-    const valid = await this.stillValid(principals.map((p) => ({ orgId: p.orgId, kid: p.kid })));
+    const [valid, groups] = await Promise.all([
+      this.stillValid(principals.map((p) => ({ orgId: p.orgId, kid: p.kid }))),
+      this.memberships([...new Set(principals.map((p) => p.orgId))]),
+    ]);
     return principals.map((p) => {
       const allowed = valid.get(`${p.orgId}/${p.kid}`);
       if (!allowed) return unauthenticated('token revoked', 'key_revoked');
       if (!p.roles.every((r) => allowed.includes(r))) return unauthenticated('role no longer allowed', 'role_not_allowed');
+      const now = groups.get(p.orgId);
+      if (now && (!sameSet(p.groupsSelf, now.groupsSelf) || !sameSet(p.groupsLineage, now.groupsLineage))) {
+        // New arrays, never edits of the old ones: holders of a principal can tell a change by identity.
+        p.groupsSelf = now.groupsSelf;
+        p.groupsLineage = now.groupsLineage;
+      }
       return null;
     });
+  }
+
+  /** The sharing groups each organisation, and each organisation or one of its ancestors, is a member of, as they are now. */
+  async memberships(orgIds: string[]): Promise<Map<string, Pick<Principal, 'groupsSelf' | 'groupsLineage'>>> {
+    if (!orgIds.length) return new Map();
+    const rows: { org_id: string; groups_self: string[]; groups_lineage: string[] }[] = await this.db.query(
+      `WITH RECURSIVE up AS (
+          SELECT id AS org_id, id AS anc_id, parent_id FROM organizations WHERE id = ANY($1::uuid[])
+          UNION SELECT up.org_id, o.id, o.parent_id FROM organizations o JOIN up ON o.id = up.parent_id)
+       SELECT up.org_id,
+              coalesce(array_agg(DISTINCT gm.group_id) FILTER (WHERE gm.organization_id = up.org_id), '{}') AS groups_self,
+              coalesce(array_agg(DISTINCT gm.group_id) FILTER (WHERE gm.group_id IS NOT NULL), '{}') AS groups_lineage
+         FROM up LEFT JOIN sharing_group_members gm ON gm.organization_id = up.anc_id
+        GROUP BY up.org_id`,
+      [orgIds],
+    );
+    return new Map(rows.map((r) => [r.org_id, { groupsSelf: r.groups_self, groupsLineage: r.groups_lineage }]));
   }
 
   private async importKey(rowId: string, jwk: JWK, alg: string): Promise<ImportedKey> {
@@ -178,6 +222,10 @@ export class TokenVerifier {
     }
     return key;
   }
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
 }
 
 /** Identifiers in a token follow the rule for names and codes: one line, no control or bidirectional characters. */
