@@ -3,5 +3,15 @@
 import { Initial1795298023194 } from './1795298023194-Initial';
 import { WarningSeqAtCommit1795300000000 } from './1795300000000-WarningSeqAtCommit';
 import { AssetRangeReview1796114575152 } from './1796114575152-AssetRangeReview';
+import { RateLimits1796115476152 } from './1796115476152-RateLimits';
+import { AuditLogQuery1796115476153 } from './1796115476153-AuditLogQuery';
+import { SigningKeyRetirement1796115476154 } from './1796115476154-SigningKeyRetirement';
 
-export const MIGRATIONS = [Initial1795298023194, WarningSeqAtCommit1795300000000, AssetRangeReview1796114575152];
+export const MIGRATIONS = [
+  Initial1795298023194,
+  WarningSeqAtCommit1795300000000,
+  AssetRangeReview1796114575152,
+  RateLimits1796115476152,
+  AuditLogQuery1796115476153,
+  SigningKeyRetirement1796115476154,
+];

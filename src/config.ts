@@ -20,18 +20,26 @@ export interface Config {
   warningMinSeverity: Severity;
   /** The key that seals cursors (CURSOR_KEY); unset: DATA_DIR/cursor.key, created on first start. */
   cursorKey: Buffer | undefined;
+  /** Port of the Prometheus /metrics listener; null: no listener. */
+  metricsPort: number | null;
+  metricsHost: string;
+  /** Audit events older than this many seconds are pruned; null keeps them for ever. */
+  auditRetentionS: number | null;
 }
 
 export class ConfigError extends Error {}
 
-const DURATION = /^(\d+)\s*(s|m|h)?$/;
-/** Parses `90`, `90s`, `15m`, `1h` into seconds. */
+const DURATION = /^(\d+)\s*(s|m|h|d)?$/;
+const UNIT_S: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+/** Parses `90`, `90s`, `15m`, `1h`, `400d` into seconds. */
 export function parseDuration(raw: string): number | undefined {
   const m = DURATION.exec(raw.trim());
   if (!m) return undefined;
-  const n = Number(m[1]);
-  return n * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
+  return Number(m[1]) * UNIT_S[m[2] ?? 's'];
 }
+
+/** `off` (or an empty value) turns a feature off. */
+const isOff = (v: string | undefined) => v !== undefined && ['off', 'false', 'none', 'no'].includes(v.trim().toLowerCase());
 
 /** Reads the environment once; every bad value is reported together, each with its rule. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -88,6 +96,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
+  let metricsPort: number | null = 9464;
+  if (isOff(env.METRICS_PORT)) metricsPort = null;
+  else if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== '') {
+    metricsPort = Number(env.METRICS_PORT);
+    if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) {
+      problems.push(`METRICS_PORT must be an integer between 0 and 65535, or off (got "${env.METRICS_PORT}")`);
+    }
+  }
+  const metricsHost = env.METRICS_HOST?.trim() || '127.0.0.1';
+
+  let auditRetentionS: number | null = 400 * 86400;
+  if (isOff(env.AUDIT_RETENTION)) auditRetentionS = null;
+  else if (env.AUDIT_RETENTION) {
+    const secs = parseDuration(env.AUDIT_RETENTION);
+    if (secs === undefined || secs < 86400) problems.push(`AUDIT_RETENTION must be a duration of at least 1d such as 400d, or off (got "${env.AUDIT_RETENTION}")`);
+    else auditRetentionS = secs;
+  }
+
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  return { databaseUrl, host, port, dataDir, tokenAudience, tokenMaxLifetime, logLevel, nodeEnv, isDev: nodeEnv === 'development', warningMinSeverity, cursorKey };
+  return {
+    databaseUrl,
+    host,
+    port,
+    dataDir,
+    tokenAudience,
+    tokenMaxLifetime,
+    logLevel,
+    nodeEnv,
+    isDev: nodeEnv === 'development',
+    warningMinSeverity,
+    cursorKey,
+    metricsPort,
+    metricsHost,
+    auditRetentionS,
+  };
 }

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   }
 
   const server = await startServer(config, services);
-  logger.info('ThreatFed listening', { url: server.url });
+  logger.info('ThreatFed listening', { url: server.url, metrics: server.metricsUrl ?? 'off' });
   await printWelcome(config, server.url);
 
   let stopping = false;

@@ -281,6 +281,7 @@ describe('slow consumers and shutdown', () => {
     for (let batch = 0; batch < 12 && app.services.warningHub.subscriberCount >= subscribers; batch++) await raise(5000);
     (ws as unknown as { _socket: { resume(): void } })._socket.resume();
     expect((await closed).code).toBe(4008);
+    expect((await app.services.metrics.slowConsumerCloses.get()).values[0].value).toBe(1);
   }, 120_000);
 
   it('closes subscribers with 1012 on shutdown, telling them to reconnect', async () => {

@@ -26,8 +26,9 @@ async function token() {
     .sign(key);
 }
 
-// Close codes (see docs/subscriptions.md): reconnect and resume on all but a protocol error.
-const RESUME = new Set([1000, 1001, 1006, 1011, 1012, 1013, 4008, 4403]);
+// Close codes (see docs/subscriptions.md): reconnect and resume on all but a protocol error
+// (4429: the organisation has all its connections open; the back-off below spaces the retries).
+const RESUME = new Set([1000, 1001, 1006, 1011, 1012, 1013, 4008, 4403, 4429]);
 
 let after = fs.existsSync(cursorFile) ? fs.readFileSync(cursorFile, 'utf8').trim() : null;
 

@@ -7,6 +7,7 @@ import { intelLoaders } from '../intel/intel.loaders';
 import { organizationLoaders } from '../organizations/organization.loaders';
 import type { WarningHub } from '../warnings/warning.hub';
 import { warningLoaders } from '../warnings/warning.loaders';
+import type { OperationRecord } from './operation-log';
 import type { Services } from './services';
 
 /**
@@ -16,7 +17,7 @@ import type { Services } from './services';
  */
 export function createLoaders(s: Services, p: Principal) {
   return {
-    ...organizationLoaders(s.organizations, p),
+    ...organizationLoaders(s.organizations, s.groups, p),
     ...intelLoaders(s, p),
     ...incidentLoaders(s.incidents, p),
     ...advisoryLoaders(s.advisories, p),
@@ -30,8 +31,11 @@ export interface Context extends RequestContext<Loaders> {
   warningHub: WarningHub;
   /** The websocket an operation arrived on, when it did: the transport closes it when a stream fails. */
   connection?: { close(code: number, reason: string): void };
+  /** The operation's log record (its request id is the context's). */
+  record?: OperationRecord;
 }
 
-export function createContext(s: Services, principal: Principal, connection?: Context['connection']): Context {
-  return { requestId: randomUUID(), principal, loaders: createLoaders(s, principal), warningHub: s.warningHub, connection };
+export function createContext(s: Services, principal: Principal, connection?: Context['connection'], record?: OperationRecord): Context {
+  const requestId = record?.requestId ?? randomUUID();
+  return { requestId, principal, loaders: createLoaders(s, principal), warningHub: s.warningHub, connection, record };
 }

@@ -6,6 +6,7 @@ import { IndicatorEntity } from '../intel/indicator.entity';
 import { ObservableEntity } from '../intel/observable.entity';
 import { SightingEntity } from '../intel/sighting.entity';
 import { OrganizationEntity } from '../organizations/organization.entity';
+import { RateLimitBucketEntity, RateLimitLeaseEntity } from '../organizations/rate-limit.entity';
 import { SharingGroupEntity, SharingGroupMemberEntity } from '../organizations/sharing-group.entity';
 import { SigningKeyEntity } from '../organizations/signing-key.entity';
 import { WarningEntity } from '../warnings/warning.entity';
@@ -26,4 +27,6 @@ export const ENTITIES = [
   AdvisoryObservableEntity,
   WarningEntity,
   AuditEventEntity,
+  RateLimitBucketEntity,
+  RateLimitLeaseEntity,
 ];

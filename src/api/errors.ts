@@ -13,12 +13,20 @@ export const PUBLIC_CODES: ReadonlySet<string> = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, QUERY_TOO_COMPLEX: 400 };
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, QUERY_TOO_COMPLEX: 400, RATE_LIMITED: 429 };
 
-/** The one mapping from a domain error to GraphQL: `extensions.code`, the error's details, and the HTTP status where it has one. */
+/**
+ * The one mapping from a domain error to GraphQL: `extensions.code`, the
+ * error's details, and the HTTP status where it has one (Apollo reads
+ * `extensions.http` and drops it from the body). RATE_LIMITED also sets
+ * `Retry-After` from its `retryAfter` seconds.
+ */
 export function toGraphQLError(e: DomainError): GraphQLError {
   const status = HTTP_STATUS[e.code];
-  return new GraphQLError(e.message, { originalError: e, extensions: { code: e.code, ...e.details, ...(status ? { http: { status } } : {}) } });
+  const retryAfter = e.details.retryAfter;
+  const headers = typeof retryAfter === 'number' ? new Map([['retry-after', String(retryAfter)]]) : undefined;
+  const http = status ? { http: { status, ...(headers ? { headers } : {}) } } : {};
+  return new GraphQLError(e.message, { originalError: e, extensions: { code: e.code, ...e.details, ...http } });
 }
 
 /** graphql-js reports bad literal values as validation errors; to a client they are bad input. */

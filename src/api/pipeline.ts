@@ -1,12 +1,14 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Principal } from '../auth/principal';
 import { bearerToken } from '../auth/token-verifier';
-import { domainErrorOf } from '../common/errors';
+import { domainErrorOf, ErrorCode } from '../common/errors';
 import { LIMITS } from '../common/limits';
 import { logger } from '../common/logger';
+import type { Quota } from '../organizations/rate-limit.service';
 import type { Context } from './context';
 import { collapseDuplicates, logUnexpected, toGraphQLError } from './errors';
+import { noteCaller, noteErrors, noteOperation, type OperationRecord } from './operation-log';
 import type { Services } from './services';
 import { allRules, costErrors, LIMIT_RULES } from './validation';
 
@@ -27,43 +29,116 @@ export { LIMIT_RULES };
  * A bad token fails the whole operation with UNAUTHENTICATED; it is logged,
  * not written to the audit table, so unauthenticated traffic cannot fill it.
  */
-export async function authenticate(services: Services, authorization: unknown, transport: string): Promise<Principal> {
+export async function authenticate(services: Services, authorization: unknown, transport: string, record?: OperationRecord): Promise<Principal> {
   try {
-    return await services.tokens.verify(bearerToken(authorization));
+    const p = await services.tokens.verify(bearerToken(authorization));
+    noteCaller(record, p);
+    return p;
   } catch (err) {
-    logger.warn('token rejected', { transport, reason: (err as Error).message });
     const domain = domainErrorOf(err);
+    logger.warn('token rejected', { transport, requestId: record?.requestId, reason: (err as Error).message });
+    if (domain?.code === ErrorCode.UNAUTHENTICATED) services.metrics.tokenRejections.inc({ reason: domain.reason ?? 'other' });
+    record?.errorCodes.push(domain?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
     throw domain ? toGraphQLError(domain) : err;
   }
 }
 
-/** Apollo's part of the pipeline: the cost check once variables are known, masked-error logging, the request id header. */
-export const pipelinePlugin: ApolloServerPlugin<Context> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ document, operationName, request, operation }) {
-        if (operation?.operation === 'subscription') {
-          throw new GraphQLError('subscriptions are served over WebSocket (the graphql-transport-ws protocol) at this same URL, not over HTTP', {
-            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-          });
-        }
-        const [tooCostly] = costErrors(document, operationName, request.variables);
-        if (tooCostly) throw tooCostly;
-      },
-      async didEncounterErrors({ contextValue, errors }) {
-        logUnexpected(contextValue.requestId, errors, 'http');
-      },
-      async willSendResponse({ contextValue, response }) {
-        response.http.headers.set('x-request-id', contextValue.requestId);
-        if (response.body.kind === 'single' && response.body.singleResult.errors) {
-          response.body.singleResult.errors = collapseDuplicates(response.body.singleResult.errors).map((e) =>
-            e.extensions?.code === 'INTERNAL_SERVER_ERROR' ? { ...e, extensions: { ...e.extensions, requestId: contextValue.requestId } } : e,
-          );
-        }
-      },
-    };
-  },
-};
+/**
+ * Charges an operation to its organisation's budgets before it runs, on
+ * every transport: a query costs one read; a mutation one bulk item per
+ * element of a list argument named `input` (submitIndicators,
+ * reportSightings), else one. Subscriptions hold one of the organisation's
+ * subscription slots: the returned release gives it back when the
+ * subscription ends. Over budget: RATE_LIMITED with Retry-After (HTTP 429).
+ */
+export async function admit(
+  services: Services,
+  p: Principal,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>> | null | undefined,
+): Promise<(() => Promise<void>) | undefined> {
+  try {
+    if (operation.operation === 'subscription') return await services.limits.acquire(p, 'subscriptions');
+    if (operation.operation === 'mutation') await services.limits.take(p, 'bulkItems', mutationItems(operation, variables));
+    else await services.limits.take(p, 'reads', 1);
+    return undefined;
+  } catch (err) {
+    throw limited(services, p, err);
+  }
+}
+
+/** Holds one of the organisation's websocket connection slots (released with the returned function) or throws RATE_LIMITED. */
+export async function admitConnection(services: Services, p: Principal): Promise<() => Promise<void>> {
+  try {
+    return await services.limits.acquire(p, 'connections' satisfies Quota);
+  } catch (err) {
+    throw limited(services, p, err);
+  }
+}
+
+/** Counts and logs a refusal and turns it into the GraphQL error every transport sends. */
+function limited(services: Services, p: Principal, err: unknown): unknown {
+  const domain = domainErrorOf(err);
+  if (domain?.code !== ErrorCode.RATE_LIMITED) return err;
+  services.metrics.rateLimited.inc({ organization: p.orgCode, limit: domain.reason ?? 'other' });
+  logger.warn('rate limited', { organization: p.orgCode, subject: p.sub, limit: domain.reason, retryAfter: domain.details.retryAfter });
+  return toGraphQLError(domain);
+}
+
+/** Items a mutation costs: the length of each root field's `input` list, or one for a field without one. */
+function mutationItems(operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | null | undefined): number {
+  let items = 0;
+  for (const sel of operation.selectionSet.selections) {
+    if (sel.kind !== Kind.FIELD) {
+      items += 1;
+      continue;
+    }
+    const value = sel.arguments?.find((a) => a.name.value === 'input')?.value;
+    if (value?.kind === Kind.LIST) items += Math.max(1, value.values.length);
+    else if (value?.kind === Kind.VARIABLE && Array.isArray(variables?.[value.name.value])) {
+      items += Math.max(1, (variables![value.name.value] as unknown[]).length);
+    } else items += 1;
+  }
+  return Math.max(1, items);
+}
+
+/**
+ * Apollo's part of the pipeline: the cost check once variables are known,
+ * the rate limits, masked-error logging, and what the operation's log
+ * record needs (its operation, the codes of the errors sent).
+ */
+export function pipelinePlugin(services: Services): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operationName, request, operation, contextValue }) {
+          noteOperation(contextValue.record, document, operation);
+          if (operation?.operation === 'subscription') {
+            throw new GraphQLError('subscriptions are served over WebSocket (the graphql-transport-ws protocol) at this same URL, not over HTTP', {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
+          }
+          const [tooCostly] = costErrors(document, operationName, request.variables);
+          if (tooCostly) throw tooCostly;
+          const op = operation ?? getOperationAST(document, operationName);
+          if (op) await admit(services, contextValue.principal, document, op, request.variables);
+        },
+        async didEncounterErrors({ contextValue, errors }) {
+          logUnexpected(contextValue.requestId, errors, 'http');
+        },
+        async willSendResponse({ contextValue, response }) {
+          if (response.body.kind === 'single') noteErrors(contextValue.record, response.body.singleResult.errors);
+          if (response.body.kind === 'single' && response.body.singleResult.errors) {
+            response.body.singleResult.errors = collapseDuplicates(response.body.singleResult.errors).map((e) =>
+              e.extensions?.code === 'INTERNAL_SERVER_ERROR' ? { ...e, extensions: { ...e.extensions, requestId: contextValue.requestId } } : e,
+            );
+          }
+        },
+      };
+    },
+  };
+}
 
 /**
  * Parse, validate and cost-check one operation for transports that do not

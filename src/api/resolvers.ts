@@ -1,15 +1,19 @@
 import { AdvisoryResolver } from '../advisories/advisory.resolver';
+import { AuditResolver } from '../audit/audit.resolver';
 import { IncidentEventResolver, IncidentResolver } from '../incidents/incident.resolver';
 import { AssetRangeResolver } from '../intel/asset-range.resolver';
 import { IndicatorResolver } from '../intel/indicator.resolver';
 import { ObservableResolver, SightingResolver } from '../intel/observable.resolver';
-import { OrganizationResolver, PrincipalResolver, SharingGroupResolver } from '../organizations/organization.resolver';
+import { OrganizationResolver, PrincipalResolver } from '../organizations/organization.resolver';
+import { OrganizationLimitsResolver } from '../organizations/rate-limit.resolver';
+import { SharingGroupResolver } from '../organizations/sharing-group.resolver';
 import { WarningResolver, WarningSubscriptionResolver } from '../warnings/warning.resolver';
 import type { Services } from './services';
 
 /** Every module's resolvers; schema.ts builds from this list. */
 export const RESOLVERS = [
   OrganizationResolver,
+  OrganizationLimitsResolver,
   PrincipalResolver,
   SharingGroupResolver,
   IndicatorResolver,
@@ -21,14 +25,16 @@ export const RESOLVERS = [
   AdvisoryResolver,
   WarningResolver,
   WarningSubscriptionResolver,
+  AuditResolver,
 ] as const;
 
 /** One instance of each resolver, given the services it calls (constructor injection, no globals). */
 export function resolverInstances(s: Services): object[] {
   return [
     new OrganizationResolver(s.organizations),
+    new OrganizationLimitsResolver(s.limits),
     new PrincipalResolver(),
-    new SharingGroupResolver(),
+    new SharingGroupResolver(s.groups),
     new IndicatorResolver(s.indicators, s.assetRanges),
     new ObservableResolver(s.observables, s.indicators, s.sightings),
     new SightingResolver(s.sightings),
@@ -38,5 +44,6 @@ export function resolverInstances(s: Services): object[] {
     new AdvisoryResolver(s.advisories),
     new WarningResolver(s.warnings),
     new WarningSubscriptionResolver(),
+    new AuditResolver(s.auditLog),
   ];
 }

@@ -9,7 +9,10 @@ import { ErrorCode } from '../common/errors';
 import type { Config } from '../config';
 import { createContext, type Context } from './context';
 import { formatError } from './errors';
+import { startHousekeeping } from './housekeeping';
+import { finishRecord, noteErrors, startRecord, type OperationRecord } from './operation-log';
 import { authenticate, LIMIT_RULES, PARSE_OPTIONS, pipelinePlugin } from './pipeline';
+import { liveness, readiness, startMetricsListener, type MetricsListener } from './probes';
 import { createSchema } from './schema';
 import type { Services } from './services';
 import { attachWebSocket } from './ws';
@@ -20,18 +23,21 @@ export interface RunningServer {
   url: string;
   port: number;
   httpServer: http.Server;
+  /** The Prometheus endpoint, when a metrics port was given. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
 /** How long a client may take to send a request's headers, and the whole request, before the connection is closed. */
 export const HTTP_TIMEOUTS = { headersMs: 30_000, requestMs: 30_000 };
 
-/** One HTTP server: GraphQL over HTTP and over graphql-ws on /graphql, and a health check. */
-export async function startServer(
-  config: Pick<Config, 'host' | 'port' | 'isDev'>,
-  services: Services,
-  opts: { timeouts?: typeof HTTP_TIMEOUTS } = {},
-): Promise<RunningServer> {
+export type ServerConfig = Pick<Config, 'host' | 'port' | 'isDev'> & Partial<Pick<Config, 'metricsPort' | 'metricsHost' | 'auditRetentionS'>>;
+
+/**
+ * One HTTP server: GraphQL over HTTP and over graphql-ws on /graphql, the
+ * probes (/healthz, /readyz), and, on a listener of its own, /metrics.
+ */
+export async function startServer(config: ServerConfig, services: Services, opts: { timeouts?: typeof HTTP_TIMEOUTS } = {}): Promise<RunningServer> {
   const schema = await createSchema(services);
   const app = express();
   app.disable('x-powered-by');
@@ -64,24 +70,35 @@ export async function startServer(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
-      pipelinePlugin,
+      pipelinePlugin(services),
     ],
   });
   await apollo.start();
 
-  app.get('/healthz', async (_req, res) => {
-    try {
-      await services.db.query('SELECT 1');
-      res.json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'database unavailable' });
-    }
-  });
+  let stopping = false;
+  app.get('/healthz', liveness);
+  app.get('/readyz', readiness(services, () => stopping));
 
   app.use(
     '/graphql',
+    // Every request gets its log record and request id first, so that refusals before GraphQL (a bad token, a bad body) are logged too.
+    (_req: Request, res: Response, next: NextFunction) => {
+      const record = startRecord('http');
+      res.locals.record = record;
+      res.setHeader('x-request-id', record.requestId);
+      res.once('close', () => {
+        record.status = res.statusCode;
+        finishRecord(record, services.metrics);
+      });
+      next();
+    },
     express.json({ limit: BODY_LIMIT }),
-    expressMiddleware(apollo, { context: async ({ req }) => createContext(services, await authenticate(services, req.headers.authorization, 'http')) }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const record = res.locals.record as OperationRecord;
+        return createContext(services, await authenticate(services, req.headers.authorization, 'http', record), undefined, record);
+      },
+    }),
   );
 
   // Body-parser failures (too large, bad JSON, a charset other than UTF-8) answered in GraphQL's error shape.
@@ -93,12 +110,15 @@ export async function startServer(
         : err.type === 'charset.unsupported' || err.type === 'encoding.unsupported'
           ? `unsupported ${err.type === 'charset.unsupported' ? `charset "${err.charset}"` : 'content encoding'}: send JSON in UTF-8`
           : 'malformed JSON request body';
+    noteErrors(res.locals.record as OperationRecord | undefined, [{ extensions: { code: ErrorCode.BAD_USER_INPUT } }]);
     res.status(err.status).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT } }] });
   });
 
   await services.warningHub.start();
   const ws = attachWebSocket(httpServer, schema, services, { isDev: config.isDev });
+  const housekeeping = startHousekeeping(services, { auditRetentionS: config.auditRetentionS });
 
+  let metrics: MetricsListener | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -107,11 +127,14 @@ export async function startServer(
         resolve();
       });
     });
+    if (config.metricsPort != null) metrics = await startMetricsListener(services, config.metricsHost ?? '127.0.0.1', config.metricsPort);
   } catch (err) {
     await ws.close();
+    await housekeeping.stop();
     await services.warningHub.stop();
     await apollo.stop();
-    throw new Error(listenErrorText(err as NodeJS.ErrnoException, config));
+    const code = (err as NodeJS.ErrnoException).code;
+    throw code && (err as NodeJS.ErrnoException).syscall === 'listen' ? new Error(listenErrorText(err as NodeJS.ErrnoException, config)) : err;
   }
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -119,11 +142,15 @@ export async function startServer(
     url: `http://${shownHost}:${port}/graphql`,
     port,
     httpServer,
+    metricsUrl: metrics?.url,
     close: async () => {
+      stopping = true;
       // Subscribers first, with a close code that says "reconnect and resume"; then HTTP.
       await ws.close();
+      await housekeeping.stop();
       await services.warningHub.stop();
       await apollo.stop();
+      await metrics?.close();
     },
   };
 }

@@ -1,9 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { AdvisoryService } from '../advisories/advisory.service';
+import { AuditLogService } from '../audit/audit-log.service';
 import { AuditService } from '../audit/audit.service';
 import { Authorizer } from '../auth/authorize';
 import { TokenVerifier } from '../auth/token-verifier';
 import { Severity } from '../common/enums';
+import { Metrics } from '../common/metrics';
 import type { Config } from '../config';
 import { IncidentService } from '../incidents/incident.service';
 import { AssetRangeReviewService } from '../intel/asset-range-review.service';
@@ -12,6 +14,8 @@ import { IndicatorService } from '../intel/indicator.service';
 import { ObservableService } from '../intel/observable.service';
 import { SightingService } from '../intel/sighting.service';
 import { OrganizationService } from '../organizations/organization.service';
+import { RateLimitService } from '../organizations/rate-limit.service';
+import { SharingGroupService } from '../organizations/sharing-group.service';
 import { PgNotifyBroker, type WarningBroker } from '../warnings/broker';
 import { WarningHub } from '../warnings/warning.hub';
 import { WarningService } from '../warnings/warning.service';
@@ -19,10 +23,17 @@ import { WarningService } from '../warnings/warning.service';
 /** Every service, built once per process over one data source. Transports (GraphQL over HTTP and websockets, the CLI) call these. */
 export interface Services {
   db: DataSource;
+  /** This instance's Prometheus registry and metrics. */
+  metrics: Metrics;
   tokens: TokenVerifier;
   authz: Authorizer;
   audit: AuditService;
+  /** Reading and pruning the audit log. */
+  auditLog: AuditLogService;
   organizations: OrganizationService;
+  groups: SharingGroupService;
+  /** Per-organisation budgets and quotas, charged by the operation pipeline. */
+  limits: RateLimitService;
   observables: ObservableService;
   indicators: IndicatorService;
   sightings: SightingService;
@@ -41,25 +52,38 @@ export type ServiceConfig = Pick<Config, 'tokenAudience' | 'tokenMaxLifetime'> &
 export function createServices(db: DataSource, config: ServiceConfig, broker?: WarningBroker): Services {
   const url = (db.options as { url?: string }).url;
   if (!broker && !url) throw new Error('createServices needs a data source built from a URL (or an explicit broker)');
+  const metrics = new Metrics();
   const audit = new AuditService(db);
   const authz = new Authorizer(audit.recordDenial);
   const organizations = new OrganizationService(db, audit, authz);
-  const logBroker = broker ?? new PgNotifyBroker(url!);
-  const warnings = new WarningService(db, logBroker, config.warningMinSeverity ?? Severity.HIGH);
+  const logBroker = broker ?? new PgNotifyBroker(url!, metrics);
+  const warnings = new WarningService(db, logBroker, config.warningMinSeverity ?? Severity.HIGH, metrics);
+  metrics.sources.pool = () => poolStats(db);
+  metrics.sources.listenerConnected = () => logBroker.connected;
   return {
     db,
+    metrics,
     tokens: new TokenVerifier(db, config.tokenAudience, config.tokenMaxLifetime),
     authz,
     audit,
+    auditLog: new AuditLogService(db, authz),
     organizations,
+    groups: new SharingGroupService(db, audit, authz),
+    limits: new RateLimitService(db, audit, authz),
     observables: new ObservableService(db),
-    indicators: new IndicatorService(db, organizations, audit, warnings, authz),
-    sightings: new SightingService(db, organizations, audit, authz),
+    indicators: new IndicatorService(db, organizations, audit, warnings, authz, metrics),
+    sightings: new SightingService(db, organizations, audit, authz, metrics),
     assetRanges: new AssetRangeService(db, audit, authz),
     assetRangeReviews: new AssetRangeReviewService(db, audit, authz),
     incidents: new IncidentService(db, organizations, audit, warnings, authz),
     advisories: new AdvisoryService(db, organizations, audit, warnings, authz),
     warnings,
-    warningHub: new WarningHub(warnings, logBroker),
+    warningHub: new WarningHub(warnings, logBroker, metrics),
   };
+}
+
+/** The pg pool behind TypeORM's postgres driver (a public property of the driver, typed loosely by TypeORM). */
+function poolStats(db: DataSource): { total: number; idle: number; waiting: number } {
+  const pool = (db.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : { total: 0, idle: 0, waiting: 0 };
 }

@@ -36,12 +36,19 @@ export class SharedSubscriptionResults {
     }
     const source = stream[Symbol.asyncIterator]() as AsyncIterableIterator<unknown>;
     const p = ctx.principal;
-    // Everything a result may depend on besides the event; hashed to keep the cache's keys short.
-    const group = createHash('sha256')
-      .update(JSON.stringify([print(args.document), args.variableValues ?? null, args.operationName ?? null]))
-      .update(JSON.stringify([sharingKey(p), [...p.roles].sort()]))
-      .digest('base64url');
-    return mapIterator(source, (event) => this.resultFor(group, event, args, ctx));
+    const operation = JSON.stringify([print(args.document), args.variableValues ?? null, args.operationName ?? null]);
+    // Everything a result may depend on besides the event; hashed to keep the cache's keys short. The
+    // websocket re-check replaces a principal's group arrays when its memberships change: then rehash.
+    let basis: readonly unknown[] = [];
+    let group = '';
+    const groupNow = () => {
+      if (basis[0] !== p.groupsSelf || basis[1] !== p.groupsLineage) {
+        basis = [p.groupsSelf, p.groupsLineage];
+        group = createHash('sha256').update(operation).update(JSON.stringify([sharingKey(p), [...p.roles].sort()])).digest('base64url');
+      }
+      return group;
+    };
+    return mapIterator(source, (event) => this.resultFor(groupNow(), event, args, ctx));
   }
 
   private resultFor(group: string, event: unknown, args: ExecutionArgs, ctx: Context): Promise<ExecutionResult> {

@@ -1,11 +1,19 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Generated, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** Who did what to what, and every denied attempt. Append-only. */
+/** Who did what to what, and every denied attempt. Append-only; pruned past AUDIT_RETENTION. */
 @Entity('audit_events')
 @Index('ix_audit_events_org_at', ['organizationId', 'at'])
+@Index('ix_audit_events_seq', ['seq'], { unique: true })
+@Index('ix_audit_events_org_seq', ['organizationId', 'seq'])
+@Index('ix_audit_events_at', ['at'])
 export class AuditEventEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
+
+  /** Orders the log (newest first) and backs the keyset cursors. */
+  @Column({ type: 'bigint' })
+  @Generated('increment')
+  seq!: string;
 
   @Column({ type: 'timestamptz', default: () => 'now()' })
   at!: Date;

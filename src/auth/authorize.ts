@@ -129,8 +129,29 @@ const CATALOGUE = {
   'signingKey.read': { role: Role.ADMIN, rule: (p, s) => managesOrganization(p, s, 'read signing keys') },
   'signingKey.register': { role: Role.ADMIN, rule: (p, s) => managesOrganization(p, s, 'register signing keys') },
   'signingKey.revoke': { role: Role.ADMIN, rule: (p, s) => managesOrganization(p, s, 'revoke signing keys') },
+  /** ACTIVE to RETIRED: the key keeps verifying until a set time (rotation with overlap). */
+  'signingKey.retire': { role: Role.ADMIN, rule: (p, s) => managesOrganization(p, s, 'retire signing keys') },
   'sharingGroup.create': { role: Role.ADMIN },
+  /** Rename, add and remove members; the subject's organisation is the group's owner. */
+  'sharingGroup.update': { role: Role.ADMIN, rule: (p, s) => ownsGroup(p, s, 'change') },
+  'sharingGroup.delete': { role: Role.ADMIN, rule: (p, s) => ownsGroup(p, s, 'delete') },
+  /** An organisation's rate limits: its own members (so their scripts can pace themselves) and coordinator organisations. */
+  'organizationLimits.read': {
+    role: Role.VIEWER,
+    rule: (p, s) => (p.isCoordinator || p.orgId === s.organizationId ? null : 'only the organisation itself and coordinator organisations see its limits'),
+  },
+  'organizationLimits.set': {
+    role: Role.ADMIN,
+    rule: (p) => (coordinatorAdmin(p) ? null : 'only a coordinator organisation\'s ADMIN may set organisations\' limits'),
+  },
+  /** The audit log: an ADMIN reads its own organisation's and its descendants' events, a coordinator ADMIN everything (scoped in SQL). */
+  'audit.read': { role: Role.ADMIN },
 } satisfies Record<string, ActionSpec>;
+
+function ownsGroup(p: Principal, s: Subject, what: string): string | null {
+  if (p.isCoordinator || p.orgId === s.organizationId) return null;
+  return `only the ADMIN of the organisation that created the group, or a coordinator's ADMIN, may ${what} it`;
+}
 
 function managesOrganization(p: Principal, s: Subject, what: string): string | null {
   if (p.isCoordinator || p.orgId === s.organizationId) return null;

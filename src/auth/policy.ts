@@ -83,15 +83,16 @@ export function advisoryVisibleTo(p: Principal, t: string): Predicate {
  * Who reads an entry of the warning log (alias `t` on `warnings`).
  * - EXPOSURE (audience_org_ids = the owner of an APPROVED range that the
  *   indicator overlaps; the producer logs one only for such an owner, and at
- *   AMBER_STRICT or RED only when the owner is a recipient): the owner
- *   always, since that is what the warning is for. Anyone else only when it
- *   may read the indicator itself (`visibleTo` over the warning's copy of the
- *   indicator's author, TLP and recipients) AND it is on the owner's side: an
- *   organisation above the owner, or a coordinator. The title names the
- *   indicator's value and the summary the owner's ranges, so neither the
- *   owner's ancestors nor the coordinators learn an indicator through it that
- *   they could not open, and other readers of the indicator are not told
- *   whose address space it is in.
+ *   AMBER_STRICT or RED only when the owner is a recipient): the owner, since
+ *   that is what the warning is for — at AMBER_STRICT and RED only while it
+ *   is still a recipient (through a group: while it is a member now). Anyone
+ *   else only when it may read the indicator itself (`visibleTo` over the
+ *   warning's copy of the indicator's author, TLP and recipients) AND it is
+ *   on the owner's side: an organisation above the owner, or a coordinator.
+ *   The title names the indicator's value and the summary the owner's
+ *   ranges, so neither the owner's ancestors nor the coordinators learn an
+ *   indicator through it that they could not open, and other readers of the
+ *   indicator are not told whose address space it is in.
  * - every other kind: the subject's own TLP rule (`visibleTo`), narrowed to
  *   the audience when one is set (an advisory for a sector, say); the author's
  *   side and coordinators are never narrowed out.
@@ -101,9 +102,12 @@ export function warningVisibleTo(p: Principal, t: string): Predicate {
   const self = `pol_${t}_w_self`;
   const own = `pol_${t}_w_own`;
   const lineage = `pol_${t}_w_lineage`;
-  const params = { ...base.params, [self]: [p.orgId], [own]: [p.orgId, ...p.descendants], [lineage]: p.lineage };
+  const groups = `pol_${t}_w_groups`;
+  const params = { ...base.params, [self]: [p.orgId], [own]: [p.orgId, ...p.descendants], [lineage]: p.lineage, [groups]: p.groupsSelf };
+  const shareable = `${t}.tlp IN ('CLEAR','GREEN','AMBER')`;
+  const ownerIsRecipient = `${t}.recipient_org_ids && CAST(:${self} AS uuid[]) OR ${t}.recipient_group_ids && CAST(:${groups} AS uuid[])`;
   const ownerSide = p.isCoordinator ? 'TRUE' : `${t}.audience_org_ids && CAST(:${own} AS uuid[])`;
-  const exposure = `${t}.audience_org_ids && CAST(:${self} AS uuid[]) OR (${ownerSide} AND ${base.sql})`;
+  const exposure = `(${t}.audience_org_ids && CAST(:${self} AS uuid[]) AND (${shareable} OR ${ownerIsRecipient})) OR (${ownerSide} AND ${base.sql})`;
   const audience = p.isCoordinator
     ? 'TRUE'
     : `(${t}.audience_org_ids IS NULL OR ${t}.audience_org_ids && CAST(:${lineage} AS uuid[]) OR ${t}.author_id = ANY(CAST(:${own} AS uuid[])))`;

@@ -23,8 +23,22 @@ interface KeyRow {
   key_row_id: string | null;
   key_alg: string | null;
   key_status: KeyStatus | null;
+  retired_until: Date | null;
   jwk: JWK | null;
 }
+
+/**
+ * Whether a key with this status verifies tokens at `now`: an ACTIVE key
+ * does; a RETIRED one until its `retiredUntil` (the overlap of a rotation);
+ * a REVOKED one never.
+ */
+export function keyVerifies(status: KeyStatus | null, retiredUntil: Date | null, now: Date): boolean {
+  if (status === KeyStatus.ACTIVE) return true;
+  return status === KeyStatus.RETIRED && retiredUntil !== null && now < retiredUntil;
+}
+
+/** SQL twin of keyVerifies for a signing_keys alias. */
+const KEY_VERIFIES_SQL = (k: string) => `(${k}.status = 'ACTIVE' OR (${k}.status = 'RETIRED' AND ${k}.retired_until > now()))`;
 
 /**
  * Verifies bearer tokens against the key set of the organisation named by the
@@ -47,34 +61,34 @@ export class TokenVerifier {
       header = decodeProtectedHeader(token);
       claims = decodeJwt(token);
     } catch {
-      throw unauthenticated('malformed token');
+      throw unauthenticated('malformed token', 'malformed');
     }
     if (!header.alg || !(ALLOWED_ALGS as readonly string[]).includes(header.alg)) {
-      throw unauthenticated(`algorithm ${JSON.stringify(header.alg ?? null)} is not allowed (allowed: ${ALLOWED_ALGS.join(', ')})`);
+      throw unauthenticated(`algorithm ${JSON.stringify(header.alg ?? null)} is not allowed (allowed: ${ALLOWED_ALGS.join(', ')})`, 'algorithm');
     }
     const embedded = FORBIDDEN_HEADERS.filter((h) => h in header);
-    if (embedded.length) throw unauthenticated(`header ${embedded.join(', ')} is not accepted; keys are registered, never sent`);
-    if (typeof header.kid !== 'string' || !header.kid) throw unauthenticated('header kid is required');
-    if (typeof claims.iss !== 'string' || !claims.iss) throw unauthenticated('claim iss is required');
+    if (embedded.length) throw unauthenticated(`header ${embedded.join(', ')} is not accepted; keys are registered, never sent`, 'embedded_key');
+    if (typeof header.kid !== 'string' || !header.kid) throw unauthenticated('header kid is required', 'missing_claim');
+    if (typeof claims.iss !== 'string' || !claims.iss) throw unauthenticated('claim iss is required', 'missing_claim');
     // Before the key lookup: PostgreSQL refuses NUL in a query parameter, which would surface as an internal error.
     plainString('header kid', header.kid);
     plainString('claim iss', claims.iss);
 
     const rows: KeyRow[] = await this.db.query(
       `SELECT o.id AS org_id, o.code AS org_code, o.kind AS org_kind, o.status AS org_status, o.allowed_roles,
-              k.id AS key_row_id, k.alg AS key_alg, k.status AS key_status, k.jwk
+              k.id AS key_row_id, k.alg AS key_alg, k.status AS key_status, k.retired_until, k.jwk
          FROM organizations o
          LEFT JOIN signing_keys k ON k.organization_id = o.id AND k.kid = $2
         WHERE o.code = $1`,
       [claims.iss, header.kid],
     );
     const row = rows[0];
-    if (!row) throw unauthenticated('unknown issuer');
-    if (row.org_status !== OrgStatus.ACTIVE) throw unauthenticated('issuer organisation is suspended');
-    if (!row.key_row_id || !row.jwk || !row.key_alg) throw unauthenticated('unknown key for this issuer');
-    if (row.key_status === KeyStatus.REVOKED) throw unauthenticated('key has been revoked');
-    if (row.key_status !== KeyStatus.ACTIVE) throw unauthenticated('key is retired');
-    if (header.alg !== row.key_alg) throw unauthenticated(`algorithm ${header.alg} does not match the registered key`);
+    if (!row) throw unauthenticated('unknown issuer', 'unknown_issuer');
+    if (row.org_status !== OrgStatus.ACTIVE) throw unauthenticated('issuer organisation is suspended', 'organization_suspended');
+    if (!row.key_row_id || !row.jwk || !row.key_alg) throw unauthenticated('unknown key for this issuer', 'unknown_key');
+    if (row.key_status === KeyStatus.REVOKED) throw unauthenticated('key has been revoked', 'key_revoked');
+    if (!keyVerifies(row.key_status, row.retired_until, new Date())) throw unauthenticated('key is retired', 'key_retired');
+    if (header.alg !== row.key_alg) throw unauthenticated(`algorithm ${header.alg} does not match the registered key`, 'algorithm');
 
     const key = await this.importKey(row.key_row_id, row.jwk, row.key_alg);
     try {
@@ -86,23 +100,24 @@ export class TokenVerifier {
         requiredClaims: ['exp', 'iat', 'sub', 'jti', 'aud'],
       });
     } catch (err) {
-      throw unauthenticated(describeJoseError(err));
+      const [message, label] = describeJoseError(err);
+      throw unauthenticated(message, label);
     }
     // Stored as the actor of every write (varchar 200 with the org code), so bounded here.
-    if (typeof claims.sub !== 'string' || claims.sub.length > 128) throw unauthenticated('claim sub must be a string of at most 128 characters');
-    if (typeof claims.jti !== 'string' || claims.jti.length > 128) throw unauthenticated('claim jti must be a string of at most 128 characters');
+    if (typeof claims.sub !== 'string' || claims.sub.length > 128) throw unauthenticated('claim sub must be a string of at most 128 characters', 'bad_claim');
+    if (typeof claims.jti !== 'string' || claims.jti.length > 128) throw unauthenticated('claim jti must be a string of at most 128 characters', 'bad_claim');
     // sub and jti end up in every row this principal writes and in the audit log: one that cannot be stored would fail each write.
     plainString('claim sub', claims.sub);
     plainString('claim jti', claims.jti);
     const exp = claims.exp as number;
     const iat = claims.iat as number;
-    if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_S) throw unauthenticated('token issued in the future (iat)');
+    if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_S) throw unauthenticated('token issued in the future (iat)', 'bad_claim');
     if (exp - iat > this.maxLifetimeS) {
-      throw unauthenticated(`token lifetime ${exp - iat}s exceeds the maximum of ${this.maxLifetimeS}s`);
+      throw unauthenticated(`token lifetime ${exp - iat}s exceeds the maximum of ${this.maxLifetimeS}s`, 'lifetime');
     }
     const roles = parseRoles(claims.roles);
     const notAllowed = roles.filter((r) => !row.allowed_roles.includes(r));
-    if (notAllowed.length) throw unauthenticated(`role not allowed for ${row.org_code}: ${notAllowed.join(', ')}`);
+    if (notAllowed.length) throw unauthenticated(`role not allowed for ${row.org_code}: ${notAllowed.join(', ')}`, 'role_not_allowed');
 
     const [tree] = await this.db.query(
       `WITH RECURSIVE up AS (
@@ -147,7 +162,7 @@ export class TokenVerifier {
       `SELECT o.id AS org_id, k.kid, o.allowed_roles
          FROM unnest($1::uuid[], $2::text[]) AS p(org_id, kid)
          JOIN organizations o ON o.id = p.org_id AND o.status = 'ACTIVE'
-         JOIN signing_keys k ON k.organization_id = o.id AND k.kid = p.kid AND k.status = 'ACTIVE'`,
+         JOIN signing_keys k ON k.organization_id = o.id AND k.kid = p.kid AND ${KEY_VERIFIES_SQL('k')}`,
       [pairs.map((x) => x.orgId), pairs.map((x) => x.kid)],
     );
     return new Map(rows.map((r) => [`${r.org_id}/${r.kid}`, r.allowed_roles]));
@@ -155,17 +170,47 @@ export class TokenVerifier {
 
   /**
    * For each principal behind an open connection, the reason its token no
-   * longer holds (key revoked or retired, organisation suspended, a role no
-   * longer allowed) as an UNAUTHENTICATED error, or null while it holds.
+   * longer holds (key revoked, or retired past its overlap, organisation
+   * suspended, a role no longer allowed) as an UNAUTHENTICATED error, or
+   * null while it holds. It also brings the sharing-group memberships of
+   * every principal that still holds up to date, in place: a connection's
+   * subscriptions read through the same principal object, so membership
+   * changes reach them at this check, not only at the next token.
    */
   async recheck(principals: readonly Principal[]): Promise<(DomainError | null)[]> {
-    const valid = await this.stillValid(principals.map((p) => ({ orgId: p.orgId, kid: p.kid })));
+    const [valid, groups] = await Promise.all([
+      this.stillValid(principals.map((p) => ({ orgId: p.orgId, kid: p.kid }))),
+      this.memberships([...new Set(principals.map((p) => p.orgId))]),
+    ]);
     return principals.map((p) => {
       const allowed = valid.get(`${p.orgId}/${p.kid}`);
-      if (!allowed) return unauthenticated('token revoked');
-      if (!p.roles.every((r) => allowed.includes(r))) return unauthenticated('role no longer allowed');
+      if (!allowed) return unauthenticated('token revoked', 'key_revoked');
+      if (!p.roles.every((r) => allowed.includes(r))) return unauthenticated('role no longer allowed', 'role_not_allowed');
+      const now = groups.get(p.orgId);
+      if (now && (!sameSet(p.groupsSelf, now.groupsSelf) || !sameSet(p.groupsLineage, now.groupsLineage))) {
+        // New arrays, never edits of the old ones: holders of a principal can tell a change by identity.
+        p.groupsSelf = now.groupsSelf;
+        p.groupsLineage = now.groupsLineage;
+      }
       return null;
     });
+  }
+
+  /** The sharing groups each organisation, and each organisation or one of its ancestors, is a member of, as they are now. */
+  async memberships(orgIds: string[]): Promise<Map<string, Pick<Principal, 'groupsSelf' | 'groupsLineage'>>> {
+    if (!orgIds.length) return new Map();
+    const rows: { org_id: string; groups_self: string[]; groups_lineage: string[] }[] = await this.db.query(
+      `WITH RECURSIVE up AS (
+          SELECT id AS org_id, id AS anc_id, parent_id FROM organizations WHERE id = ANY($1::uuid[])
+          UNION SELECT up.org_id, o.id, o.parent_id FROM organizations o JOIN up ON o.id = up.parent_id)
+       SELECT up.org_id,
+              coalesce(array_agg(DISTINCT gm.group_id) FILTER (WHERE gm.organization_id = up.org_id), '{}') AS groups_self,
+              coalesce(array_agg(DISTINCT gm.group_id) FILTER (WHERE gm.group_id IS NOT NULL), '{}') AS groups_lineage
+         FROM up LEFT JOIN sharing_group_members gm ON gm.organization_id = up.anc_id
+        GROUP BY up.org_id`,
+      [orgIds],
+    );
+    return new Map(rows.map((r) => [r.org_id, { groupsSelf: r.groups_self, groupsLineage: r.groups_lineage }]));
   }
 
   private async importKey(rowId: string, jwk: JWK, alg: string): Promise<ImportedKey> {
@@ -179,44 +224,49 @@ export class TokenVerifier {
   }
 }
 
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
 /** Identifiers in a token follow the rule for names and codes: one line, no control or bidirectional characters. */
 function plainString(name: string, value: string): void {
   const problem = textProblem(value, 'line');
-  if (problem) throw unauthenticated(`${name} ${problem}`);
+  if (problem) throw unauthenticated(`${name} ${problem}`, 'bad_claim');
 }
 
 function parseRoles(raw: unknown): Role[] {
-  if (!Array.isArray(raw) || raw.length === 0) throw unauthenticated('claim roles must be a non-empty array');
+  if (!Array.isArray(raw) || raw.length === 0) throw unauthenticated('claim roles must be a non-empty array', 'bad_claim');
   // Checked before the names are echoed in the message below.
   raw.forEach((r, i) => typeof r === 'string' && plainString(`claim roles[${i}]`, r));
   const valid = Object.values(Role) as string[];
   const unknown = raw.filter((r) => typeof r !== 'string' || !valid.includes(r));
-  if (unknown.length) throw unauthenticated(`claim roles has unknown role(s): ${unknown.map(String).join(', ')}`);
+  if (unknown.length) throw unauthenticated(`claim roles has unknown role(s): ${unknown.map(String).join(', ')}`, 'bad_claim');
   return [...new Set(raw as Role[])];
 }
 
-function describeJoseError(err: unknown): string {
-  if (err instanceof joseErrors.JWTExpired) return 'token expired';
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'bad signature';
+/** The client's message and the metrics label for a failure inside jose. */
+function describeJoseError(err: unknown): [string, string] {
+  if (err instanceof joseErrors.JWTExpired) return ['token expired', 'expired'];
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return ['bad signature', 'bad_signature'];
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
-    if (err.reason === 'missing') return `claim ${err.claim} is required`;
+    if (err.reason === 'missing') return [`claim ${err.claim} is required`, 'missing_claim'];
     switch (err.claim) {
-      case 'aud': return 'wrong audience';
-      case 'nbf': return 'token not yet valid (nbf)';
-      case 'iss': return 'issuer mismatch';
-      case 'iat': return 'invalid iat claim';
-      default: return `invalid claim ${err.claim}`;
+      case 'aud': return ['wrong audience', 'audience'];
+      case 'nbf': return ['token not yet valid (nbf)', 'not_yet_valid'];
+      case 'iss': return ['issuer mismatch', 'bad_claim'];
+      case 'iat': return ['invalid iat claim', 'bad_claim'];
+      default: return [`invalid claim ${err.claim}`, 'bad_claim'];
     }
   }
-  if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'algorithm not allowed';
-  if (err instanceof joseErrors.JWTInvalid || err instanceof joseErrors.JWSInvalid) return 'malformed token';
-  return 'token verification failed';
+  if (err instanceof joseErrors.JOSEAlgNotAllowed) return ['algorithm not allowed', 'algorithm'];
+  if (err instanceof joseErrors.JWTInvalid || err instanceof joseErrors.JWSInvalid) return ['malformed token', 'malformed'];
+  return ['token verification failed', 'other'];
 }
 
 /** Reads `Bearer <jwt>` from an Authorization header or connectionParams value. */
 export function bearerToken(value: unknown): string {
-  if (typeof value !== 'string' || !value.trim()) throw unauthenticated('missing bearer token');
+  if (typeof value !== 'string' || !value.trim()) throw unauthenticated('missing bearer token', 'missing_token');
   const m = /^Bearer\s+(\S+)$/i.exec(value.trim());
-  if (!m) throw unauthenticated('authorization must be "Bearer <token>"');
+  if (!m) throw unauthenticated('authorization must be "Bearer <token>"', 'malformed');
   return m[1];
 }

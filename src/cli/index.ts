@@ -2,6 +2,7 @@ import '../node-env';
 import 'reflect-metadata';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { AuditEventEntity } from '../audit/audit-event.entity';
 import { generateSigningKey, mintToken } from '../auth/keys';
 import { OrgKind, Role } from '../common/enums';
 import { logger } from '../common/logger';
@@ -139,6 +140,47 @@ const COMMANDS: Record<string, Command> = {
       });
     },
   },
+  'audit export': {
+    usage: `audit export --since WHEN --out FILE [--until WHEN] [--org CODE]
+  Writes the audit events from WHEN on (an ISO date-time such as 2026-01-01T00:00:00Z,
+  or a duration back from now such as 30d or 12h) to FILE as JSON lines, oldest first.
+  --until ends the range (exclusive); --org keeps one acting organisation's events.
+  Reads the database directly (DATABASE_URL), so every organisation's events.`,
+    options: { since: { type: 'string' }, until: { type: 'string' }, org: { type: 'string' }, out: { type: 'string' } },
+    async run(v) {
+      const since = when('since', need(v, 'since'));
+      const until = typeof v.until === 'string' ? when('until', v.until) : undefined;
+      const out = need(v, 'out');
+      if (fs.existsSync(out)) throw new UsageError(`${out} exists; refusing to overwrite it`);
+      await withServices(async (services) => {
+        const fd = fs.openSync(out, 'wx', 0o600);
+        try {
+          const n = await services.auditLog.exportAll({ since, until, organization: typeof v.org === 'string' ? v.org : undefined }, (rows) => {
+            fs.writeSync(fd, rows.map((r) => JSON.stringify(auditLine(r)) + '\n').join(''));
+          });
+          process.stdout.write(`${n} audit events written to ${out}\n`);
+        } finally {
+          fs.closeSync(fd);
+        }
+      });
+    },
+  },
+  'audit prune': {
+    usage: `audit prune [--older-than DURATION]
+  Deletes audit events older than DURATION (default AUDIT_RETENTION, 400d), as the
+  server does at start-up and every hour.`,
+    options: { 'older-than': { type: 'string' } },
+    async run(v) {
+      const raw = typeof v['older-than'] === 'string' ? v['older-than'] : undefined;
+      const retention = raw === undefined ? loadConfig().auditRetentionS : parseDuration(raw);
+      if (raw !== undefined && !retention) throw new UsageError('--older-than must be a duration such as 400d');
+      if (!retention) throw new UsageError('AUDIT_RETENTION is off; give --older-than');
+      await withServices(async (services) => {
+        const n = await services.auditLog.prune(retention);
+        process.stdout.write(`${n} audit events older than ${Math.round(retention / 86400)} days deleted\n`);
+      });
+    },
+  },
   restore: {
     usage: `restore --file FILE
   Restores an archive written by backup (or pg_dump -Fc) into an empty
@@ -168,6 +210,31 @@ const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+/** An ISO date-time, or a duration back from now (30d, 12h). */
+function when(name: string, raw: string): Date {
+  const secs = parseDuration(raw);
+  const d = secs !== undefined ? new Date(Date.now() - secs * 1000) : new Date(raw);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`--${name} must be an ISO date-time such as 2026-01-01T00:00:00Z or a duration such as 30d`);
+  return d;
+}
+
+/** One exported audit event, with the API's field names. */
+function auditLine(r: AuditEventEntity) {
+  return {
+    id: r.id,
+    at: r.at.toISOString(),
+    organization: r.organizationCode,
+    subject: r.subject,
+    tokenId: r.jti,
+    keyId: r.kid,
+    action: r.action,
+    targetType: r.targetType,
+    targetId: r.targetId,
+    outcome: r.outcome,
+    detail: r.detail,
+  };
+}
 
 async function withServices(fn: (services: ReturnType<typeof createServices>, applied: string[]) => Promise<void>): Promise<void> {
   const config = loadConfig();

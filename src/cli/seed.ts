@@ -46,8 +46,8 @@ export async function seedDemo(services: Services, dataDir: string, audience: st
     services.tokens.verify(await mintToken(keys.get(code)!, { org: code, sub: 'demo-seed', roles, audience, ttl: 300 }));
 
   const vncert = await as('VNCERT', [Role.ADMIN]);
-  await services.organizations.createGroup(vncert, 'vendor-alliance', ['BKAV', 'VIETTEL', 'VNPT', 'FPT', 'CMC']);
-  await services.organizations.createGroup(vncert, 'finance-sector', ['MOF']);
+  await services.groups.create(vncert, 'vendor-alliance', ['BKAV', 'VIETTEL', 'VNPT', 'FPT', 'CMC']);
+  await services.groups.create(vncert, 'finance-sector', ['MOF']);
 
   const mof = await as('MOF', [Role.ADMIN]);
   await services.assetRanges.replace(mof, ['203.113.128.0/24']);

@@ -118,6 +118,12 @@ export enum WarningKind {
   INCIDENT_UPDATED = 'INCIDENT_UPDATED',
 }
 
+/** What became of an attempt recorded in the audit log. */
+export enum AuditOutcome {
+  OK = 'OK',
+  DENIED = 'DENIED',
+}
+
 registerEnumType(Tlp, { name: 'Tlp', description: 'Traffic Light Protocol 2.0 marking' });
 registerEnumType(Role, { name: 'Role' });
 registerEnumType(Severity, { name: 'Severity' });
@@ -134,6 +140,7 @@ registerEnumType(AssetRangeStatus, {
   name: 'AssetRangeStatus',
   description: 'A declared range is PENDING until a coordinator ADMIN, or the ADMIN of an organisation above the owner inside its own approved ranges, approves or rejects it.',
 });
+registerEnumType(AuditOutcome, { name: 'AuditOutcome', description: 'OK: done; DENIED: refused with FORBIDDEN.' });
 
 /** The severities at or above `min`, for "at least this severity" filters. */
 export function severitiesFrom(min: Severity): Severity[] {

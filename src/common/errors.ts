@@ -18,6 +18,9 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
  * Anything that is not a DomainError is an internal error and gets masked.
  */
 export class DomainError extends Error {
+  /** A short fixed label for metrics and logs, never sent to clients: why a token was refused, which limit was hit. */
+  reason?: string;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -40,13 +43,17 @@ export class InputProblem extends DomainError {
   }
 }
 
-export const unauthenticated = (reason: string) => new DomainError(ErrorCode.UNAUTHENTICATED, `Unauthenticated: ${reason}`);
+/** `label` is the metrics label for the refusal (a fixed word, unlike the message). */
+export const unauthenticated = (reason: string, label = 'other') =>
+  Object.assign(new DomainError(ErrorCode.UNAUTHENTICATED, `Unauthenticated: ${reason}`), { reason: label });
 export const forbidden = (message: string) => new DomainError(ErrorCode.FORBIDDEN, message);
 export const badInput = (field: string, rule: string) => new InputProblem(field, rule);
 /** Used for hidden and missing objects alike, so that the two cannot be told apart. */
 export const notFound = (what: string, id: string) => new DomainError(ErrorCode.NOT_FOUND, `${what} ${id} not found`);
 export const conflict = (message: string) => new DomainError(ErrorCode.CONFLICT, message);
-export const rateLimited = (message: string) => new DomainError(ErrorCode.RATE_LIMITED, message);
+/** `retryAfter`: whole seconds until a retry can succeed (the HTTP Retry-After header and `extensions.retryAfter`); `limit` labels metrics. */
+export const rateLimited = (message: string, retryAfter?: number, limit = 'other') =>
+  Object.assign(new DomainError(ErrorCode.RATE_LIMITED, message, retryAfter === undefined ? {} : { retryAfter }), { reason: limit });
 export const tooComplex = (message: string) => new DomainError(ErrorCode.QUERY_TOO_COMPLEX, message);
 export const slowConsumer = () => new DomainError(ErrorCode.SLOW_CONSUMER, 'Too far behind: reconnect and resume with after');
 

@@ -71,9 +71,12 @@ export function ConnectionType<T extends object>(node: ClassType<T>, name: strin
       return this.counter();
     }
 
-    static from<N extends T & { seq: string }>(page: Page<N>, toNode: (row: N) => T = (r) => r): Connection {
+    /** A page whose rows are the nodes, or rows mapped to nodes by `toNode`; cursors come from the rows. */
+    static from<N extends T & { seq: string }>(page: Page<N>): Connection;
+    static from<N extends { seq: string }>(page: Page<N>, toNode: (row: N) => T): Connection;
+    static from<N extends { seq: string }>(page: Page<N>, toNode?: (row: N) => T): Connection {
       const c = new Connection();
-      c.edges = page.items.map((row) => ({ cursor: page.cursorOf(row), node: toNode(row) }));
+      c.edges = page.items.map((row) => ({ cursor: page.cursorOf(row), node: toNode ? toNode(row) : (row as unknown as T) }));
       c.pageInfo = {
         hasNextPage: page.hasNextPage,
         hasPreviousPage: false,

@@ -6,6 +6,7 @@ import { actorName, type Principal } from '../auth/principal';
 import { Severity, ThreatType, Tlp } from '../common/enums';
 import { badInput, InputProblem, notFound } from '../common/errors';
 import { checkId } from '../common/ids';
+import type { Metrics } from '../common/metrics';
 import type { Page } from '../common/pagination';
 import { intRange, lookupKey, lookupKeys, optionalText, text, textList } from '../common/validate';
 import { visibleById, visibleByIds, where } from '../db/filters';
@@ -75,6 +76,7 @@ export class IndicatorService {
     private readonly audit: AuditService,
     private readonly warnings: WarningService,
     private readonly authz: Authorizer,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -88,7 +90,7 @@ export class IndicatorService {
     await this.authz.authorize(p, 'indicator.submit');
     checkBulkSize(input);
 
-    return retryTransaction(() => this.db.transaction(async (m) => {
+    const result = await retryTransaction(() => this.db.transaction(async (m) => {
       const defaultTlp = await this.orgs.defaultTlp(p, m);
       const found = await this.orgs.lookupRecipients(m, input.flatMap((i) => i.recipients ?? []));
       const { rows, errors } = checkItems(input, (item, index, f) => this.checkItem(item, index, f, defaultTlp, found));
@@ -96,6 +98,7 @@ export class IndicatorService {
         const first = [...errors.values()][0];
         const e = badInput('input', `${errors.size} of ${input.length} items rejected, nothing was stored; first: ${first.message}`);
         Object.assign(e.details, { items: [...errors.entries()].map(([index, er]) => ({ index, ...er })) });
+        this.metrics.ingestItems.inc({ kind: 'indicator', outcome: 'rejected' }, input.length);
         throw e;
       }
 
@@ -150,6 +153,11 @@ export class IndicatorService {
       const created = results.filter((r) => r.created).length;
       return { results, created, updated: results.filter((r) => r.indicator && !r.created).length, rejected: errors.size };
     }));
+    // Counted once committed.
+    for (const outcome of ['created', 'updated', 'rejected'] as const) {
+      if (result[outcome]) this.metrics.ingestItems.inc({ kind: 'indicator', outcome }, result[outcome]);
+    }
+    return result;
   }
 
   private checkItem(

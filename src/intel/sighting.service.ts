@@ -4,6 +4,7 @@ import type { Authorizer } from '../auth/authorize';
 import { visibleTo } from '../auth/policy';
 import { actorName, type Principal } from '../auth/principal';
 import { InputProblem } from '../common/errors';
+import type { Metrics } from '../common/metrics';
 import type { Page } from '../common/pagination';
 import { intRange, notInFuture, optionalText } from '../common/validate';
 import { visibleByIds } from '../db/filters';
@@ -28,12 +29,13 @@ export class SightingService {
     private readonly orgs: OrganizationService,
     private readonly audit: AuditService,
     private readonly authz: Authorizer,
+    private readonly metrics: Metrics,
   ) {}
 
   async report(p: Principal, input: SightingInput[]): Promise<ReportResult> {
     await this.authz.authorize(p, 'sighting.report');
     checkBulkSize(input);
-    return retryTransaction(() => this.db.transaction(async (m) => {
+    const result = await retryTransaction(() => this.db.transaction(async (m) => {
       const defaultTlp = await this.orgs.defaultTlp(p, m);
       const found = await this.orgs.lookupRecipients(m, input.flatMap((i) => i.recipients ?? []));
       const now = new Date();
@@ -84,6 +86,10 @@ export class SightingService {
         rejected: errors.size,
       };
     }));
+    // Counted once committed; a sighting is always a new event.
+    if (result.accepted) this.metrics.ingestItems.inc({ kind: 'sighting', outcome: 'created' }, result.accepted);
+    if (result.rejected) this.metrics.ingestItems.inc({ kind: 'sighting', outcome: 'rejected' }, result.rejected);
+    return result;
   }
 
   /** Sightings by id among those the caller may read (federation references), in one query. */

@@ -1,5 +1,6 @@
 import { Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { OrgKind, OrgStatus, Role, Tlp } from '../common/enums';
+import type { Limits } from './limits';
 
 @Entity('organizations')
 export class OrganizationEntity {
@@ -42,6 +43,10 @@ export class OrganizationEntity {
 
   @Column({ name: 'default_tlp', type: 'varchar', length: 16, default: Tlp.AMBER })
   defaultTlp!: Tlp;
+
+  /** Per-organisation overrides of the rate limits for its kind (src/organizations/limits.ts); null: the defaults. */
+  @Column({ type: 'jsonb', nullable: true })
+  limits!: Partial<Limits> | null;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;

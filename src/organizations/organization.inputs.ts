@@ -20,3 +20,11 @@ export interface OrganizationUpdateInput {
   allowedRoles?: Role[] | null;
   defaultTlp?: Tlp | null;
 }
+
+/** Per-organisation limits: a number sets an override, null returns to the default for the kind, absent leaves it. */
+export interface OrganizationLimitsInput {
+  readsPerMinute?: number | null;
+  bulkItemsPerMinute?: number | null;
+  subscriptions?: number | null;
+  connections?: number | null;
+}

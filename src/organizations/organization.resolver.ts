@@ -12,7 +12,6 @@ import {
   OrganizationType,
   OrganizationUpdateInput,
   PrincipalType,
-  SharingGroupType,
   SigningKeyType,
 } from './organization.types';
 
@@ -63,20 +62,23 @@ export class OrganizationResolver {
     return this.orgs.registerKey(ctx.principal, organization, jwk);
   }
 
+  @Requires('signingKey.retire')
+  @Mutation(() => SigningKeyType, {
+    description: 'ACTIVE to RETIRED: tokens signed with the key keep verifying until `until` (at most 90 days ahead), then fail. Rotate with an overlap: register the new key, switch, retire the old one.',
+  })
+  retireSigningKey(
+    @Arg('organization', () => String) organization: string,
+    @Arg('kid', () => String) kid: string,
+    @Arg('until', () => Date, { description: 'When the key stops verifying tokens.' }) until: Date,
+    @Ctx() ctx: Ctx,
+  ) {
+    return this.orgs.retireKey(ctx.principal, organization, kid, until);
+  }
+
   @Requires('signingKey.revoke')
   @Mutation(() => SigningKeyType, { description: 'Tokens signed with a revoked key fail at once.' })
   revokeSigningKey(@Arg('organization', () => String) organization: string, @Arg('kid', () => String) kid: string, @Ctx() ctx: Ctx) {
     return this.orgs.revokeKey(ctx.principal, organization, kid);
-  }
-
-  @Requires('sharingGroup.create')
-  @Mutation(() => SharingGroupType)
-  createSharingGroup(
-    @Arg('name', () => String) name: string,
-    @Arg('members', () => [String], { description: 'Organisation codes.' }) members: string[],
-    @Ctx() ctx: Ctx,
-  ) {
-    return this.orgs.createGroup(ctx.principal, name, members);
   }
 
   @FieldResolver(() => OrganizationType, { nullable: true })
@@ -100,18 +102,5 @@ export class PrincipalResolver {
   @FieldResolver(() => OrganizationType)
   async organization(@Root() me: PrincipalType, @Ctx() ctx: Ctx) {
     return ctx.loaders.organization.load(me.organizationId);
-  }
-}
-
-@Resolver(() => SharingGroupType)
-export class SharingGroupResolver {
-  @FieldResolver(() => [OrganizationType])
-  members(@Root() g: SharingGroupType, @Ctx() ctx: Ctx) {
-    return ctx.loaders.groupMembers.load(g.id);
-  }
-
-  @FieldResolver(() => OrganizationType)
-  owner(@Root() g: SharingGroupType, @Ctx() ctx: Ctx) {
-    return ctx.loaders.organization.load(g.ownerId);
   }
 }

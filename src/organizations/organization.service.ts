@@ -6,15 +6,16 @@ import type { Principal } from '../auth/principal';
 import { KeyStatus, OrgKind, OrgStatus, Role, ROLE_ORDER, Tlp } from '../common/enums';
 import { badInput, conflict, InputProblem, notFound } from '../common/errors';
 import type { Page } from '../common/pagination';
-import { lookupKey, lookupKeys, optionalText, pattern, text, textProblem } from '../common/validate';
+import { CLOCK_SKEW_MS, lookupKey, optionalText, pattern, text, textProblem } from '../common/validate';
 import { keysetPage } from '../db/paging';
 import { OrganizationEntity } from './organization.entity';
 import type { OrganizationInput, OrganizationUpdateInput } from './organization.inputs';
-import { SharingGroupEntity, SharingGroupMemberEntity } from './sharing-group.entity';
 import { SigningKeyEntity } from './signing-key.entity';
 
 const CODE_RULE = /^[A-Z][A-Z0-9_-]{1,31}$/;
 const MAX_RECIPIENTS = 100;
+/** The longest overlap a retired key may keep verifying tokens for. */
+const MAX_RETIREMENT_MS = 90 * 86_400_000;
 
 /** Roles an organisation may grant when registration names none. */
 export function defaultRolesFor(kind: OrgKind): Role[] {
@@ -73,12 +74,6 @@ export class OrganizationService {
       .orderBy('o.code')
       .getMany();
     return groupBy(rows, (r) => r.parentId!);
-  }
-
-  /** Sharing groups by id (their names label recipients). */
-  async groupsByIds(_p: Principal, ids: readonly string[]): Promise<Map<string, SharingGroupEntity>> {
-    const rows = await this.db.getRepository(SharingGroupEntity).createQueryBuilder('g').where('g.id = ANY(:ids)', { ids }).getMany();
-    return new Map(rows.map((r) => [r.id, r]));
   }
 
   async register(p: Principal, input: OrganizationInput): Promise<OrganizationEntity> {
@@ -159,6 +154,31 @@ export class OrganizationService {
     });
   }
 
+  /**
+   * ACTIVE (or RETIRED) to RETIRED: the key keeps verifying tokens until
+   * `until`, then stops, so that an organisation's systems can move to a new
+   * key with an overlap. Calling it again moves `until`. A revoked key stays
+   * revoked.
+   */
+  async retireKey(p: Principal, orgCode: string, kid: string, until: Date): Promise<SigningKeyEntity> {
+    const org = await this.managedOrg(p, orgCode, 'signingKey.retire');
+    const now = Date.now();
+    if (Number.isNaN(until.getTime())) throw badInput('until', 'must be a valid date-time');
+    if (until.getTime() < now - CLOCK_SKEW_MS) throw badInput('until', 'must not be in the past');
+    if (until.getTime() > now + MAX_RETIREMENT_MS) throw badInput('until', `must be at most ${MAX_RETIREMENT_MS / 86_400_000} days ahead`);
+    return this.db.transaction(async (m) => {
+      const key = await m.findOne(SigningKeyEntity, { where: { organizationId: org.id, kid: lookupKey('kid', kid) }, lock: { mode: 'pessimistic_write' } });
+      if (!key) throw notFound('SigningKey', `${org.code}/${kid}`);
+      if (key.status === KeyStatus.REVOKED) throw conflict(`key ${org.code}/${kid} is revoked; a revoked key cannot be retired`);
+      const from = key.status;
+      key.status = KeyStatus.RETIRED;
+      key.retiredUntil = until;
+      await m.save(key);
+      await this.audit.record(p, { action: 'signingKey.retire', targetType: 'SigningKey', targetId: `${org.code}/${kid}`, detail: { from, until: until.toISOString() } }, m);
+      return key;
+    });
+  }
+
   async revokeKey(p: Principal, orgCode: string, kid: string): Promise<SigningKeyEntity> {
     const org = await this.managedOrg(p, orgCode, 'signingKey.revoke');
     return this.db.transaction(async (m) => {
@@ -170,42 +190,6 @@ export class OrganizationService {
       await this.audit.record(p, { action: 'signingKey.revoke', targetType: 'SigningKey', targetId: `${org.code}/${kid}` }, m);
       return key;
     });
-  }
-
-  async createGroup(p: Principal, name: string, members: string[]): Promise<SharingGroupEntity & { memberIds: string[] }> {
-    await this.authz.authorize(p, 'sharingGroup.create');
-    const groupName = text('name', name, { max: 100 });
-    if (members.length > 1000) throw badInput('members', 'must have at most 1000 items');
-    return this.db.transaction(async (m) => {
-      const codes = lookupKeys('members', members).map((c) => c.toUpperCase());
-      const orgs = await m.createQueryBuilder(OrganizationEntity, 'o').where('o.code = ANY(:codes)', { codes }).getMany();
-      const byCode = new Map(orgs.map((o) => [o.code, o.id]));
-      codes.forEach((c, i) => {
-        if (!byCode.has(c)) throw badInput(`members[${i}]`, `unknown organisation "${members[i]}"`);
-      });
-      if (await m.existsBy(SharingGroupEntity, { name: groupName })) throw conflict(`sharing group "${groupName}" already exists`);
-      const group = await m.save(m.create(SharingGroupEntity, { name: groupName, ownerId: p.orgId }));
-      const memberIds = [...new Set(byCode.values())];
-      if (memberIds.length) {
-        await m.insert(SharingGroupMemberEntity, memberIds.map((organizationId) => ({ groupId: group.id, organizationId })));
-      }
-      await this.audit.record(p, { action: 'sharingGroup.create', targetType: 'SharingGroup', targetId: group.name, detail: { members: codes } }, m);
-      return Object.assign(group, { memberIds });
-    });
-  }
-
-  /** The members of each of `groupIds`, by code, in one query. */
-  async membersOf(_p: Principal, groupIds: readonly string[]): Promise<Map<string, OrganizationEntity[]>> {
-    const rows: (OrganizationEntity & { groupId: string })[] = await this.db
-      .getRepository(OrganizationEntity)
-      .createQueryBuilder('o')
-      .innerJoin(SharingGroupMemberEntity, 'gm', 'gm.organization_id = o.id')
-      .addSelect('gm.group_id', 'group_id')
-      .where('gm.group_id = ANY(:groupIds)', { groupIds })
-      .orderBy('o.code')
-      .getRawAndEntities()
-      .then(({ raw, entities }) => entities.map((e, i) => Object.assign(e, { groupId: (raw[i] as { group_id: string }).group_id })));
-    return groupBy(rows, (r) => r.groupId);
   }
 
   /**
@@ -304,7 +288,7 @@ export class OrganizationService {
   }
 
   /** The organisation named by `code`, for an administrative action on it; refusals are audited by the authorizer. */
-  private async managedOrg(p: Principal, code: string, action: 'signingKey.register' | 'signingKey.revoke'): Promise<OrganizationEntity> {
+  private async managedOrg(p: Principal, code: string, action: 'signingKey.register' | 'signingKey.revoke' | 'signingKey.retire'): Promise<OrganizationEntity> {
     await this.authz.authorize(p, action);
     const org = await this.byCode(p, lookupKey('organization', code));
     if (!org) throw notFound('Organization', code);

@@ -67,22 +67,9 @@ export class SigningKeyType {
 
   @Field(() => Date, { nullable: true })
   revokedAt!: Date | null;
-}
 
-@ObjectType('SharingGroup', { description: 'A named set of organisations that can be named as recipients.' })
-export class SharingGroupType {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  name!: string;
-
-  ownerId!: string;
-
-  memberIds!: string[];
-
-  @Field(() => Date)
-  createdAt!: Date;
+  @Field(() => Date, { nullable: true, description: 'For a RETIRED key: it verifies tokens until this time, and never after.' })
+  retiredUntil!: Date | null;
 }
 
 @ObjectType('Principal', { description: 'Who the current token speaks for.' })

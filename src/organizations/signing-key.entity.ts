@@ -33,4 +33,8 @@ export class SigningKeyEntity {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
+
+  /** For a RETIRED key: it verifies tokens until then (the overlap of a rotation), and never after. */
+  @Column({ name: 'retired_until', type: 'timestamptz', nullable: true })
+  retiredUntil!: Date | null;
 }

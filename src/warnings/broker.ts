@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { EntityManager } from 'typeorm';
 import { logger } from '../common/logger';
+import type { Metrics } from '../common/metrics';
 
 /**
  * Carries "the log has grown to seq N" between server instances. Delivery of
@@ -16,6 +17,8 @@ export interface WarningBroker {
   /** Calls `onSignal(seq)` for each announcement, and `onSignal(null)` after a reconnect: catch up, something may have been missed. */
   listen(onSignal: (seq: string | null) => void): Promise<void>;
   close(): Promise<void>;
+  /** Whether it is listening now (readiness: an instance that cannot hear announcements delivers late). */
+  readonly connected: boolean;
 }
 
 export const CHANNEL = 'threatfed_warnings';
@@ -26,8 +29,16 @@ export class PgNotifyBroker implements WarningBroker {
   private closed = false;
   private retryMs = 250;
   private timer: NodeJS.Timeout | undefined;
+  private listening = false;
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly metrics?: Metrics,
+  ) {}
+
+  get connected(): boolean {
+    return this.listening && !!this.client;
+  }
 
   async announce(m: EntityManager, seq: string): Promise<void> {
     await m.query('SELECT pg_notify($1, $2)', [CHANNEL, seq]);
@@ -42,6 +53,7 @@ export class PgNotifyBroker implements WarningBroker {
     const retry = (err?: Error) => {
       if (this.closed || this.client !== client) return;
       this.client = undefined;
+      this.listening = false;
       logger.warn('warning listener lost its connection; reconnecting', { error: err?.message, inMs: this.retryMs });
       client.removeAllListeners();
       client.on('error', () => undefined);
@@ -66,7 +78,9 @@ export class PgNotifyBroker implements WarningBroker {
       return;
     }
     this.retryMs = 250;
+    this.listening = true;
     if (reconnect) {
+      this.metrics?.listenerReconnects.inc();
       logger.info('warning listener reconnected');
       onSignal(null);
     }
@@ -74,6 +88,7 @@ export class PgNotifyBroker implements WarningBroker {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.listening = false;
     clearTimeout(this.timer);
     const c = this.client;
     this.client = undefined;

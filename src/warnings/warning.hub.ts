@@ -2,6 +2,7 @@ import { sharingKey } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { slowConsumer, type DomainError } from '../common/errors';
 import { logger } from '../common/logger';
+import type { Metrics } from '../common/metrics';
 import { encodeCursor } from '../common/cursor';
 import type { FailableStream } from '../common/streams';
 import type { WarningBroker } from './broker';
@@ -58,6 +59,7 @@ class WarningStream implements AsyncIterableIterator<WarningEvent>, FailableStre
     private readonly warnings: WarningService,
     private readonly detach: (s: WarningStream) => void,
     afterSeq: string | undefined,
+    private readonly metrics: Metrics,
   ) {
     this.last = BigInt(afterSeq ?? '0');
     this.replaying = afterSeq !== undefined;
@@ -75,6 +77,7 @@ class WarningStream implements AsyncIterableIterator<WarningEvent>, FailableStre
       this.queue.length = 0;
       // Leave the hub now: nothing more will be delivered, whenever the transport gets to close the connection.
       this.detach(this);
+      this.metrics.slowConsumerCloses.inc();
       const err = slowConsumer();
       for (const l of this.failureListeners) l(err);
     } else {
@@ -89,6 +92,7 @@ class WarningStream implements AsyncIterableIterator<WarningEvent>, FailableStre
       const d = this.replayed.shift();
       if (d) {
         this.last = d.seq;
+        this.metrics.warningsDelivered.inc({ mode: 'replay' });
         return { value: d.event, done: false };
       }
       const page = await this.warnings.since(this.principal, this.last.toString(), this.filter, REPLAY_PAGE);
@@ -105,6 +109,8 @@ class WarningStream implements AsyncIterableIterator<WarningEvent>, FailableStre
       }
       if (d.seq <= this.last) continue;
       this.last = d.seq;
+      this.metrics.warningsDelivered.inc({ mode: 'live' });
+      this.metrics.deliveryLag.observe(Math.max(0, Date.now() - d.entity.createdAt.getTime()) / 1000);
       return { value: d.event, done: false };
     }
   }
@@ -154,7 +160,13 @@ export class WarningHub {
   constructor(
     private readonly warnings: WarningService,
     private readonly broker: WarningBroker,
+    private readonly metrics: Metrics,
   ) {}
+
+  /** Started and hearing the broker: an instance that is not delivers late (readiness). */
+  get listening(): boolean {
+    return this.started && this.broker.connected;
+  }
 
   async start(): Promise<void> {
     this.lastSeq = await this.warnings.maxSeq();
@@ -181,7 +193,7 @@ export class WarningHub {
    * be missed; live entries the replay already covered are skipped.
    */
   stream(p: Principal, filter: WarningFilter, afterSeq: string | undefined): AsyncIterableIterator<WarningEvent> & FailableStream {
-    const s = new WarningStream(p, filter, this.warnings, (x) => this.subscribers.delete(x), afterSeq);
+    const s = new WarningStream(p, filter, this.warnings, (x) => this.subscribers.delete(x), afterSeq, this.metrics);
     this.subscribers.add(s);
     return s;
   }
@@ -209,6 +221,7 @@ export class WarningHub {
 
   private async deliverNew(): Promise<void> {
     for (;;) {
+      const started = Date.now();
       const rows = await this.warnings.after(this.lastSeq, FETCH_BATCH);
       if (!rows.length) return;
       // Snapshot after the read: a subscriber that registers later replays these rows itself.
@@ -224,13 +237,28 @@ export class WarningHub {
       const groups = [...byPosition.values()];
       const visible = await Promise.all(groups.map((subs) => this.warnings.visibleAmong(subs[0].principal, seqs)));
       const deliveries = rows.map(delivery);
+      let queued = 0;
       groups.forEach((subs, n) => {
         for (const d of deliveries) {
           if (!visible[n].has(d.entity.seq)) continue;
-          for (const s of subs) if (matchesFilter(d.entity, s.filter)) s.push(d);
+          for (const s of subs) {
+            if (matchesFilter(d.entity, s.filter)) {
+              s.push(d);
+              queued++;
+            }
+          }
         }
       });
       this.lastSeq = rows[rows.length - 1].seq;
+      logger.info('warning batch', {
+        warnings: rows.length,
+        fromSeq: rows[0].seq,
+        toSeq: this.lastSeq,
+        subscribers: this.subscribers.size,
+        sharingPositions: groups.length,
+        queued,
+        ms: Date.now() - started,
+      });
       if (rows.length < FETCH_BATCH) return;
     }
   }

@@ -3,6 +3,7 @@ import { warningVisibleTo } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { SEVERITY_ORDER, Severity, severitiesFrom, type Tlp, type WarningKind } from '../common/enums';
 import { badInput } from '../common/errors';
+import type { Metrics } from '../common/metrics';
 import type { Page } from '../common/pagination';
 import { keysetPage } from '../db/paging';
 import type { WarningBroker } from './broker';
@@ -54,6 +55,7 @@ export class WarningService {
     private readonly db: DataSource,
     private readonly broker: WarningBroker,
     private readonly minSeverity: Severity,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Appends warnings within the caller's transaction and announces them on commit. */
@@ -68,6 +70,7 @@ export class WarningService {
       .execute();
     const seqs = rows.raw.map((r: { seq: string }) => BigInt(r.seq));
     await this.broker.announce(m, seqs.reduce((a: bigint, b: bigint) => (b > a ? b : a)).toString());
+    for (const d of drafts) this.metrics.warningsLogged.inc({ kind: d.kind });
   }
 
   /**
@@ -81,7 +84,7 @@ export class WarningService {
   async raiseForNewIndicators(m: EntityManager, indicatorIds: string[]): Promise<void> {
     if (!indicatorIds.length) return;
     const severe = severitiesFrom(this.minSeverity);
-    const inserted: { seq: string }[] = await m.query(
+    const inserted: { kind: string; n: number; seq: string }[] = await m.query(
       `WITH src AS (
          SELECT i.id, i.seq, i.author_id, i.tlp, i.recipient_org_ids, i.recipient_group_ids, i.severity, i.threat_types, o.type, o.value, o.net
            FROM indicators i JOIN observables o ON o.id = i.observable_id
@@ -92,7 +95,7 @@ export class WarningService {
                 nullif(array_to_string(s.threat_types, ', '), ''), 'Indicator', s.id, s.author_id, s.tlp, s.recipient_org_ids, s.recipient_group_ids
            FROM src s WHERE s.severity = ANY($2::text[])
          ORDER BY s.seq
-         RETURNING seq
+         RETURNING seq, kind
        ), exposed AS (
          INSERT INTO warnings (kind, severity, title, summary, subject_type, subject_id, author_id, tlp, recipient_org_ids, recipient_group_ids, audience_org_ids)
          SELECT 'EXPOSURE', s.severity, 'Your address space appears in an indicator (' || s.type || '): ' || s.value,
@@ -104,12 +107,15 @@ export class WarningService {
                  OR EXISTS (SELECT 1 FROM sharing_group_members gm WHERE gm.organization_id = a.organization_id AND gm.group_id = ANY(s.recipient_group_ids)))
           GROUP BY s.id, s.seq, s.author_id, s.tlp, s.recipient_org_ids, s.recipient_group_ids, s.severity, s.type, s.value, a.organization_id
           ORDER BY s.seq, a.organization_id
-         RETURNING seq
+         RETURNING seq, kind
        )
-       SELECT max(seq)::text AS seq FROM (SELECT seq FROM severe UNION ALL SELECT seq FROM exposed) x`,
+       SELECT kind, count(*)::int AS n, max(seq)::text AS seq FROM (SELECT seq, kind FROM severe UNION ALL SELECT seq, kind FROM exposed) x GROUP BY kind`,
       [indicatorIds, severe],
     );
-    if (inserted[0]?.seq) await this.broker.announce(m, inserted[0].seq);
+    if (!inserted.length) return;
+    const max = inserted.map((r) => BigInt(r.seq)).reduce((a, b) => (b > a ? b : a));
+    await this.broker.announce(m, max.toString());
+    for (const r of inserted) this.metrics.warningsLogged.inc({ kind: r.kind }, r.n);
   }
 
   /** The log as a connection, newest first. */

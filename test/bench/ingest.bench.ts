@@ -383,6 +383,8 @@ beforeAll(async () => {
   // A vendor organisation with its own key, registered the way `init`/seed and the test fixtures do it.
   const { privateJwk, publicJwk } = await generateSigningKey('BKAV');
   const org = await env.services.organizations.bootstrap({ code: 'BKAV', name: 'BKAV (bench)', kind: OrgKind.SECURITY_VENDOR }, publicJwk);
+  // The bench measures throughput, not refusals: a budget far above what it posts (the rate-limit check itself still runs).
+  await env.services.db.query(`UPDATE organizations SET limits = '{"bulkItemsPerMinute": 100000000, "readsPerMinute": 1000000}' WHERE id = $1`, [org.id]);
   env.token = await mintToken(privateJwk, { org: 'BKAV', sub: 'bkav-feed', roles: [Role.CONTRIBUTOR], audience: AUDIENCE, ttl: 1800 });
   env.principal = await env.services.tokens.verify(env.token);
   env.authorId = org.id;

@@ -878,13 +878,13 @@ async function timeFanOut(services: Services, principals: Principal[], row: Warn
     if (system !== 'floor') {
       const rows: WarningEntity[] = [];
       let signal: ((seq: string | null) => void) | undefined;
-      const broker: WarningBroker = { announce: async () => undefined, listen: async (cb) => void (signal = cb), close: async () => undefined };
+      const broker: WarningBroker = { announce: async () => undefined, listen: async (cb) => void (signal = cb), close: async () => undefined, connected: true };
       const log = {
         maxSeq: async () => '0',
         after: async (seq: string, limit: number) => rows.filter((r) => BigInt(r.seq) > BigInt(seq)).slice(0, limit),
         visibleAmong: async (_p: Principal, seqs: string[]) => new Set(seqs),
       } as unknown as WarningService;
-      hub = new WarningHub(log, broker);
+      hub = new WarningHub(log, broker, services.metrics);
       await hub.start();
       const svc = { ...services, warningHub: hub } as Services;
       for (let i = 0; i < n; i++) {
@@ -991,6 +991,10 @@ beforeAll(async () => {
     env.keys.push(privateJwk);
     env.orgIds.push(org.id);
   }
+  // Thousands of portals per organisation: quotas far above the largest run (the checks themselves still run).
+  await env.services.db.query(
+    `UPDATE organizations SET limits = '{"connections": 1000000, "subscriptions": 1000000, "readsPerMinute": 1000000, "bulkItemsPerMinute": 100000000}'`,
+  );
   // One token per subscriber (subscriber i belongs to organisation i mod 10), as each portal user would hold.
   const max = Math.max(...SIZES);
   for (let i = 0; i < max; i++) {

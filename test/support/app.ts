@@ -28,7 +28,15 @@ export interface TestApp {
 }
 
 /** A database cloned from the migrated template, and a real HTTP server over it: one per test file. */
-export async function startTestApp(opts: { isDev?: boolean } = {}): Promise<TestApp> {
+export interface AppOptions {
+  isDev?: boolean;
+  /** Serve /metrics on its own listener (0: a free port). */
+  metricsPort?: number;
+  /** Prune the audit log past this many seconds, at start-up and hourly (off unless given). */
+  auditRetentionS?: number;
+}
+
+export async function startTestApp(opts: AppOptions = {}): Promise<TestApp> {
   const adminUrl = inject('adminUrl');
   const name = `tf_t_${inject('runId')}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });
@@ -39,11 +47,11 @@ export async function startTestApp(opts: { isDev?: boolean } = {}): Promise<Test
 }
 
 /** The app over an existing, migrated database. */
-export async function startAppOn(dbUrl: string, opts: { isDev?: boolean } = {}): Promise<TestApp> {
+export async function startAppOn(dbUrl: string, opts: AppOptions = {}): Promise<TestApp> {
   const db = createDataSource(dbUrl, { poolSize: 5 });
   await db.initialize();
   const services = createServices(db, { tokenAudience: AUDIENCE, tokenMaxLifetime: MAX_LIFETIME });
-  const server = await startServer({ host: '127.0.0.1', port: 0, isDev: opts.isDev ?? false }, services);
+  const server = await startServer({ host: '127.0.0.1', port: 0, isDev: opts.isDev ?? false, metricsPort: opts.metricsPort, auditRetentionS: opts.auditRetentionS }, services);
   return {
     url: server.url,
     dbUrl,

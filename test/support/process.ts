@@ -7,6 +7,8 @@ const MAIN = path.join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
+  /** Everything it wrote to stderr (its log lines) so far. */
+  stderr(): string;
   /** Sends `signal` and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -18,7 +20,7 @@ export interface ServerProcess {
  */
 export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` (npm test does it first)`);
-  return startProcess([MAIN], { DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env }, /running at (http:\/\/\S+\/graphql)/);
+  return startProcess([MAIN], { DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production', METRICS_PORT: 'off', ...env }, /running at (http:\/\/\S+\/graphql)/);
 }
 
 /** `node <args>` as a separate OS process, ready once its standard output matches `ready` (whose first group is its URL). */
@@ -46,6 +48,7 @@ export async function startProcess(args: string[], env: Record<string, string>, 
   return {
     url,
     child,
+    stderr: () => stderr,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null) return child.exitCode;
       child.kill(signal);
