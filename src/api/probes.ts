@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Request, Response } from 'express';
 import { logger } from '../common/logger';
+import { pendingMigrations } from '../db/health';
 import type { Services } from './services';
 
 /** A check that has not answered within this is failed: a probe must answer before the orchestrator's own timeout. */
@@ -20,12 +21,9 @@ export function liveness(_req: Request, res: Response): void {
 export function readiness(services: Services, isStopping: () => boolean) {
   return async (_req: Request, res: Response): Promise<void> => {
     const checks: Record<string, string> = {};
-    const known = services.db.migrations.map((m) => m.name ?? m.constructor.name);
     try {
-      const rows: { name: string }[] = await withTimeout(services.db.query('SELECT name FROM migrations'));
+      const pending = await withTimeout(pendingMigrations(services.db));
       checks.database = 'ok';
-      const applied = new Set(rows.map((r) => r.name));
-      const pending = known.filter((n) => !applied.has(n));
       checks.migrations = pending.length ? `pending: ${pending.join(', ')}` : 'ok';
     } catch {
       checks.database = 'unavailable';
