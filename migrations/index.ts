@@ -2,5 +2,6 @@
 // test/schema.test.ts fails if an entity change has no migration here.
 import { Initial1795298023194 } from './1795298023194-Initial';
 import { WarningSeqAtCommit1795300000000 } from './1795300000000-WarningSeqAtCommit';
+import { Registry1796114719162 } from './1796114719162-Registry';
 
-export const MIGRATIONS = [Initial1795298023194, WarningSeqAtCommit1795300000000];
+export const MIGRATIONS = [Initial1795298023194, WarningSeqAtCommit1795300000000, Registry1796114719162];

@@ -5,6 +5,8 @@ import { advisoryLoaders } from '../advisories/advisory.loaders';
 import { incidentLoaders } from '../incidents/incident.loaders';
 import { intelLoaders } from '../intel/intel.loaders';
 import { organizationLoaders } from '../organizations/organization.loaders';
+import { registryLoaders } from '../registry/registry.loaders';
+import type { StatisticsHub } from '../registry/statistics.hub';
 import type { WarningHub } from '../warnings/warning.hub';
 import type { Services } from './services';
 
@@ -19,6 +21,7 @@ export function createLoaders(s: Services, p: Principal) {
     ...intelLoaders(s.observables, p),
     ...incidentLoaders(s.incidents, p),
     ...advisoryLoaders(s.advisories, p),
+    ...registryLoaders({ systems: s.informationSystems, requirements: s.requirements, dossiers: s.dossierQueries, inspections: s.inspections }, p),
   };
 }
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -26,10 +29,11 @@ export type Loaders = ReturnType<typeof createLoaders>;
 /** The context of one operation on any transport; resolvers see it through the narrower RequestContext. */
 export interface Context extends RequestContext<Loaders> {
   warningHub: WarningHub;
+  statisticsHub: StatisticsHub;
   /** The websocket an operation arrived on, when it did: the transport closes it when a stream fails. */
   connection?: { close(code: number, reason: string): void };
 }
 
 export function createContext(s: Services, principal: Principal, connection?: Context['connection']): Context {
-  return { requestId: randomUUID(), principal, loaders: createLoaders(s, principal), warningHub: s.warningHub, connection };
+  return { requestId: randomUUID(), principal, loaders: createLoaders(s, principal), warningHub: s.warningHub, statisticsHub: s.statisticsHub, connection };
 }

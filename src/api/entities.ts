@@ -8,6 +8,11 @@ import { SightingEntity } from '../intel/sighting.entity';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { SharingGroupEntity, SharingGroupMemberEntity } from '../organizations/sharing-group.entity';
 import { SigningKeyEntity } from '../organizations/signing-key.entity';
+import { DossierAttachmentEntity, DossierEventEntity, SafetyDossierEntity } from '../registry/dossier.entity';
+import { InspectionEntity, InspectionFindingEntity } from '../registry/inspection.entity';
+import { RankingSnapshotEntity } from '../registry/ranking.entity';
+import { RequirementEntity, SystemRequirementEntity } from '../registry/requirement.entity';
+import { InformationSystemEntity } from '../registry/system.entity';
 import { WarningEntity } from '../warnings/warning.entity';
 
 export const ENTITIES = [
@@ -26,4 +31,13 @@ export const ENTITIES = [
   AdvisoryObservableEntity,
   WarningEntity,
   AuditEventEntity,
+  InformationSystemEntity,
+  SafetyDossierEntity,
+  DossierEventEntity,
+  DossierAttachmentEntity,
+  RequirementEntity,
+  SystemRequirementEntity,
+  InspectionEntity,
+  InspectionFindingEntity,
+  RankingSnapshotEntity,
 ];

@@ -3,6 +3,17 @@ import { IncidentEventResolver, IncidentResolver } from '../incidents/incident.r
 import { IndicatorResolver } from '../intel/indicator.resolver';
 import { AssetRangeResolver, ObservableResolver, SightingResolver } from '../intel/observable.resolver';
 import { OrganizationResolver, PrincipalResolver, SharingGroupResolver } from '../organizations/organization.resolver';
+import { DossierAttachmentResolver, DossierEventResolver, DossierResolver } from '../registry/dossier.resolver';
+import { InspectionFindingResolver, InspectionResolver } from '../registry/inspection.resolver';
+import { RankingAudienceResolver, RankingResolver, RankingSnapshotResolver } from '../registry/ranking.resolver';
+import { RequirementResolver, RequirementStatusResolver } from '../registry/requirement.resolver';
+import {
+  StatisticsGroupResolver,
+  StatisticsResolver,
+  StatisticsSubscriptionResolver,
+  UnmetRequirementCountResolver,
+} from '../registry/statistics.resolver';
+import { InformationSystemResolver } from '../registry/system.resolver';
 import { WarningResolver, WarningSubscriptionResolver } from '../warnings/warning.resolver';
 import type { Services } from './services';
 
@@ -20,6 +31,21 @@ export const RESOLVERS = [
   AdvisoryResolver,
   WarningResolver,
   WarningSubscriptionResolver,
+  InformationSystemResolver,
+  DossierResolver,
+  DossierEventResolver,
+  DossierAttachmentResolver,
+  RequirementResolver,
+  RequirementStatusResolver,
+  InspectionResolver,
+  InspectionFindingResolver,
+  StatisticsResolver,
+  StatisticsSubscriptionResolver,
+  StatisticsGroupResolver,
+  UnmetRequirementCountResolver,
+  RankingResolver,
+  RankingSnapshotResolver,
+  RankingAudienceResolver,
 ] as const;
 
 /** One instance of each resolver, given the services it calls (constructor injection, no globals). */
@@ -37,5 +63,20 @@ export function resolverInstances(s: Services): object[] {
     new AdvisoryResolver(s.advisories),
     new WarningResolver(s.warnings),
     new WarningSubscriptionResolver(),
+    new InformationSystemResolver(s.informationSystems, s.dossierQueries),
+    new DossierResolver(s.dossiers, s.dossierQueries),
+    new DossierEventResolver(),
+    new DossierAttachmentResolver(),
+    new RequirementResolver(s.requirements),
+    new RequirementStatusResolver(),
+    new InspectionResolver(s.inspections),
+    new InspectionFindingResolver(),
+    new StatisticsResolver(s.statistics),
+    new StatisticsSubscriptionResolver(),
+    new StatisticsGroupResolver(),
+    new UnmetRequirementCountResolver(),
+    new RankingResolver(s.ranking),
+    new RankingSnapshotResolver(),
+    new RankingAudienceResolver(),
   ];
 }

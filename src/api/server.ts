@@ -74,6 +74,7 @@ export async function startServer(config: Pick<Config, 'host' | 'port' | 'isDev'
   });
 
   await services.warningHub.start();
+  services.statisticsHub.start();
   const ws = attachWebSocket(httpServer, schema, services, { isDev: config.isDev });
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
@@ -86,6 +87,7 @@ export async function startServer(config: Pick<Config, 'host' | 'port' | 'isDev'
     close: async () => {
       // Subscribers first, with a close code that says "reconnect and resume"; then HTTP.
       await ws.close();
+      services.statisticsHub.stop();
       await services.warningHub.stop();
       await apollo.stop();
     },

@@ -11,6 +11,15 @@ import { IndicatorService } from '../intel/indicator.service';
 import { ObservableService } from '../intel/observable.service';
 import { SightingService } from '../intel/sighting.service';
 import { OrganizationService } from '../organizations/organization.service';
+import { DossierQueryService } from '../registry/dossier-query.service';
+import { DossierService } from '../registry/dossier.service';
+import { InspectionService } from '../registry/inspection.service';
+import { RankingService } from '../registry/ranking.service';
+import { RegistryChanges } from '../registry/registry.shared';
+import { RequirementService } from '../registry/requirement.service';
+import { StatisticsHub } from '../registry/statistics.hub';
+import { StatisticsService } from '../registry/statistics.service';
+import { InformationSystemService } from '../registry/system.service';
 import { PgNotifyBroker, type WarningBroker } from '../warnings/broker';
 import { WarningHub } from '../warnings/warning.hub';
 import { WarningService } from '../warnings/warning.service';
@@ -31,6 +40,16 @@ export interface Services {
   warnings: WarningService;
   /** Live delivery in this process; started by the server, idle in the CLI. */
   warningHub: WarningHub;
+  /** The ministry's registry: systems, dossiers, checklists, inspections, statistics and ranking. */
+  informationSystems: InformationSystemService;
+  dossiers: DossierService;
+  dossierQueries: DossierQueryService;
+  requirements: RequirementService;
+  inspections: InspectionService;
+  statistics: StatisticsService;
+  ranking: RankingService;
+  /** Live statistics in this process; started and stopped with the warning hub. */
+  statisticsHub: StatisticsHub;
 }
 
 export type ServiceConfig = Pick<Config, 'tokenAudience' | 'tokenMaxLifetime'> & Partial<Pick<Config, 'warningMinSeverity'>>;
@@ -44,6 +63,9 @@ export function createServices(db: DataSource, config: ServiceConfig, broker?: W
   const organizations = new OrganizationService(db, audit, authz);
   const logBroker = broker ?? new PgNotifyBroker(url!);
   const warnings = new WarningService(db, logBroker, config.warningMinSeverity ?? Severity.HIGH);
+  const warningHub = new WarningHub(warnings, logBroker);
+  const changes = new RegistryChanges();
+  const statistics = new StatisticsService(db, authz);
   return {
     db,
     tokens: new TokenVerifier(db, config.tokenAudience, config.tokenMaxLifetime),
@@ -57,6 +79,14 @@ export function createServices(db: DataSource, config: ServiceConfig, broker?: W
     incidents: new IncidentService(db, organizations, audit, warnings, authz),
     advisories: new AdvisoryService(db, organizations, audit, warnings, authz),
     warnings,
-    warningHub: new WarningHub(warnings, logBroker),
+    warningHub,
+    informationSystems: new InformationSystemService(db, audit, authz, changes),
+    dossiers: new DossierService(db, audit, warnings, authz, changes),
+    dossierQueries: new DossierQueryService(db),
+    requirements: new RequirementService(db, audit, authz, changes),
+    inspections: new InspectionService(db, audit, warnings, authz, changes),
+    statistics,
+    ranking: new RankingService(db, statistics, audit, warnings, authz),
+    statisticsHub: new StatisticsHub(statistics, warningHub, changes),
   };
 }

@@ -14,7 +14,7 @@ import { normalizeObservable } from './normalize';
 const MAX_RANGES = 1000;
 
 /** A CIDR block, or a single address taken as /32 or /128. */
-function toCidr(raw: string, field: string): string {
+export function toCidr(raw: string, field: string): string {
   const v = raw.trim();
   if (v.includes('/')) return normalizeObservable(ObservableType.CIDR, v, field).value;
   if (v.includes(':')) return `${normalizeObservable(ObservableType.IPV6, v, field).value}/128`;
