@@ -251,6 +251,27 @@ describe('an approval that lapses', () => {
     expect(now.approved).toBe(before.approved - 1);
     expect(now.byStatus.find((s: any) => s.status === 'EXPIRED').count).toBe(1);
   });
+
+  it('of a higher level than the one now proposed leaves only the proposed level\'s requirements, in lists and statistics alike', async () => {
+    const sys = await registerSystem(app, t.taxReporter, { name: 'Downgraded', proposedLevel: 3 });
+    const d = await submitDossier(app, t.taxReporter, sys.id, { proposedLevel: 3 });
+    await reviewDossier(app, t.mofAnalyst, d.id, true);
+    // The owner proposes level 1 from now on; the level-3 approval still binds it while valid.
+    ok(await app.gql(t.taxReporter, UPDATE_SYSTEM, { id: sys.id, input: { proposedLevel: 1 } }), 'updateInformationSystem');
+    const counted = async () => {
+      const r = ok(
+        await app.gql(t.taxViewer, `query($id: ID!) { informationSystem(id: $id) { requiredLevel unmetRequirements { requirement { code } } }
+          statistics { total { requirements { unmet } } } unmetRequirements(first: 500) { totalCount } }`, { id: sys.id }),
+        'informationSystem',
+      );
+      const all = (await app.gql(t.taxViewer, '{ statistics { total { requirements { unmet } } } unmetRequirements(first: 500) { totalCount } }')).body.data!;
+      expect(all.statistics.total.requirements.unmet).toBe(all.unmetRequirements.totalCount);
+      return { required: r.requiredLevel, unmet: r.unmetRequirements.length };
+    };
+    expect(await counted()).toEqual({ required: 3, unmet: 13 });
+    await app.db.query(`UPDATE information_systems SET approved_until = now() - interval '1 day' WHERE id = $1`, [sys.id]);
+    expect(await counted()).toEqual({ required: 1, unmet: 5 });
+  });
 });
 
 describe('attachments', () => {

@@ -67,8 +67,16 @@ describe('the catalogue', () => {
     expect(await codes(high.id)).toContain('X-21');
     expect(await codes(low.id)).not.toContain('X-21');
     expect(failure(await app.gql(t.vncert, CREATE, { i: input }), 'createRequirement').extensions?.code).toBe('CONFLICT');
+    const agree = async () => {
+      const r = (await app.gql(t.vncert, '{ statistics { total { requirements { unmet } } } unmetRequirements(first: 500) { totalCount } }')).body.data!;
+      expect(r.statistics.total.requirements.unmet).toBe(r.unmetRequirements.totalCount);
+      return r.unmetRequirements.totalCount;
+    };
+    const withIt = await agree();
     ok(await app.gql(t.vncert, `mutation($id: ID!) { updateRequirement(id: $id, input: { active: false }) { active } }`, { id: created.id }), 'updateRequirement');
     expect(await codes(high.id)).not.toContain('X-21');
+    // A retired requirement no longer counts as unmet, in lists and statistics alike.
+    expect(await agree()).toBe(withIt - 1);
   });
 });
 

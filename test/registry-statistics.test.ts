@@ -145,6 +145,11 @@ describe('statistics', () => {
   it('refuse an unknown organisation', async () => {
     expect(failure(await app.gql(t.mofViewer, STATS, { o: 'NOPE' }), 'statistics').extensions?.code).toBe('NOT_FOUND');
   });
+
+  it('are never stored by a cache (cache-control: no-store, as for every answer)', async () => {
+    expect((await app.gql(t.mofViewer, STATS, {})).headers.get('cache-control')).toBe('no-store');
+    expect((await app.gql(t.mofViewer, '{ nope }')).headers.get('cache-control')).toBe('no-store');
+  });
 });
 
 const RANKING = `query($k: [OrganizationKind!]) { ranking(first: 10, kinds: $k) { totalCount edges { cursor node { rank code score approvalCoverage requirementCompliance incidentResponse exposureHygiene

@@ -50,6 +50,8 @@ export const pipelinePlugin: ApolloServerPlugin<Context> = {
       },
       async willSendResponse({ contextValue, response }) {
         response.http.headers.set('x-request-id', contextValue.requestId);
+        // Every answer depends on the caller's token: never stored by a cache.
+        response.http.headers.set('cache-control', 'no-store');
         if (response.body.kind === 'single' && response.body.singleResult.errors) {
           response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
             e.extensions?.code === 'INTERNAL_SERVER_ERROR' ? { ...e, extensions: { ...e.extensions, requestId: contextValue.requestId } } : e,

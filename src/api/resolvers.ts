@@ -11,7 +11,6 @@ import {
   StatisticsGroupResolver,
   StatisticsResolver,
   StatisticsSubscriptionResolver,
-  UnmetRequirementCountResolver,
 } from '../registry/statistics.resolver';
 import { InformationSystemResolver } from '../registry/system.resolver';
 import { WarningResolver, WarningSubscriptionResolver } from '../warnings/warning.resolver';
@@ -42,7 +41,6 @@ export const RESOLVERS = [
   StatisticsResolver,
   StatisticsSubscriptionResolver,
   StatisticsGroupResolver,
-  UnmetRequirementCountResolver,
   RankingResolver,
   RankingSnapshotResolver,
   RankingAudienceResolver,
@@ -74,7 +72,6 @@ export function resolverInstances(s: Services): object[] {
     new StatisticsResolver(s.statistics),
     new StatisticsSubscriptionResolver(),
     new StatisticsGroupResolver(),
-    new UnmetRequirementCountResolver(),
     new RankingResolver(s.ranking),
     new RankingSnapshotResolver(),
     new RankingAudienceResolver(),

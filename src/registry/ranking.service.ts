@@ -82,7 +82,7 @@ export class RankingService {
         unmetRequirements: l.c.unmet,
         openIncidents: l.c.openIncidents,
         openExposures: l.c.openExposures,
-        figures: { key: l.org.code, organizationId: l.org.id, ...figuresOf(l.c) },
+        figures: { key: l.org.code, organizationId: l.org.id, ...figuresOf(l.c, sc.requirements) },
       };
     });
   }

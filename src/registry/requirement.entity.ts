@@ -57,6 +57,8 @@ export class RequirementEntity {
 @Index('ix_system_requirements_seq', ['seq'], { unique: true })
 @Index('uq_system_requirements', ['systemId', 'requirementId'], { unique: true })
 @Index('ix_system_requirements_unmet', ['ownerId', 'requirementId'], { where: 'met = false' })
+// Statistics subtract the unmet lines of retired requirements, found through this one.
+@Index('ix_system_requirements_unmet_requirement', ['requirementId'], { where: 'met = false' })
 export class SystemRequirementEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -1,4 +1,5 @@
 import { ApprovalStatus, IncidentStatus } from '../common/enums';
+import type { RequirementEntity } from './requirement.entity';
 
 /**
  * One organisation's registry figures, as additive sums so that groups (by
@@ -102,8 +103,12 @@ const hours = (seconds: number) => Math.round((seconds / 3600) * 10) / 10;
 const mean = (sum: number, n: number) => (n ? hours(sum / n) : null);
 const share = (part: number, whole: number) => (whole ? Math.round((part / whole) * 10_000) / 10_000 : null);
 
-/** The figures as the API shows them (shares from 0 to 1, times in hours); StatisticsGroup in the schema. */
-export function figuresOf(c: Counters) {
+/**
+ * The figures as the API shows them (shares from 0 to 1, times in hours);
+ * StatisticsGroup in the schema. `requirements` names the catalogue, so that
+ * each unmet count carries its requirement (a plain field, not one load per line).
+ */
+export function figuresOf(c: Counters, requirements: ReadonlyMap<string, RequirementEntity>) {
   return {
     systems: {
       total: c.systems,
@@ -117,9 +122,9 @@ export function figuresOf(c: Counters) {
       unmet: c.unmet,
       metShare: share(c.applicable - c.unmet, c.applicable),
       byRequirement: [...c.unmetByRequirement.entries()]
-        .filter(([, n]) => n > 0)
-        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-        .map(([requirementId, unmet]) => ({ requirementId, unmet })),
+        .filter(([id, n]) => n > 0 && requirements.has(id))
+        .map(([id, unmet]) => ({ requirement: requirements.get(id)!, unmet }))
+        .sort((a, b) => b.unmet - a.unmet || a.requirement.code.localeCompare(b.requirement.code)),
     },
     dossiers: { waiting: c.waiting, meanWaitingHours: mean(c.waitingSeconds, c.waiting), oldestWaitingHours: c.waiting ? hours(c.oldestWaitingSeconds) : null },
     incidents: {

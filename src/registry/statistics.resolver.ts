@@ -4,8 +4,7 @@ import { StatisticsGrouping } from '../common/enums';
 import { OrganizationType } from '../organizations/organization.types';
 import type { StatisticsHub } from './statistics.hub';
 import type { StatisticsResult, StatisticsService } from './statistics.service';
-import { RegistryStatisticsType, StatisticsGroupType, UnmetRequirementCountType } from './statistics.types';
-import { RequirementType } from './requirement.types';
+import { RegistryStatisticsType, StatisticsGroupType } from './statistics.types';
 import type { RegistryContext } from './system.resolver';
 
 type Ctx = RegistryContext;
@@ -58,13 +57,5 @@ export class StatisticsGroupResolver {
   @FieldResolver(() => OrganizationType, { nullable: true, description: 'Grouped by organisation: the organisation.' })
   organization(@Root() g: { organizationId: string | null }, @Ctx() ctx: Ctx) {
     return g.organizationId ? ctx.loaders.organization.load(g.organizationId) : null;
-  }
-}
-
-@Resolver(() => UnmetRequirementCountType)
-export class UnmetRequirementCountResolver {
-  @FieldResolver(() => RequirementType)
-  requirement(@Root() u: UnmetRequirementCountType, @Ctx() ctx: Ctx) {
-    return ctx.loaders.requirement.load(u.requirementId);
   }
 }

@@ -5,6 +5,7 @@ import { StatisticsGrouping, type OrgKind } from '../common/enums';
 import { notFound } from '../common/errors';
 import { lookupKey } from '../common/validate';
 import type { StatisticsArgs } from './registry.inputs';
+import { RequirementEntity } from './requirement.entity';
 import { addCounters, emptyCounters, figuresOf, hasFigures, type Counters, type Figures } from './statistics.figures';
 import { countersByOrganization, type StatisticsScope } from './statistics.store';
 
@@ -40,6 +41,8 @@ export interface ScopedCounters {
   scope: StatisticsScope;
   counters: Map<string, Counters>;
   orgs: Map<string, OrgInfo>;
+  /** The requirement catalogue (retired ones too), by id. */
+  requirements: Map<string, RequirementEntity>;
 }
 
 const NONE = '(none)';
@@ -71,21 +74,20 @@ export class StatisticsService {
       const g = groups.get(key) ?? { orgId: groupBy === StatisticsGrouping.ORGANIZATION ? orgId : null, c: emptyCounters() };
       groups.set(key, { ...g, c: addCounters(g.c, c) });
     }
-    const list = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, g]) => ({ key, organizationId: g.orgId, ...figuresOf(g.c) }));
-    return {
-      groupBy,
-      organizationId: sc.rootId,
-      computedAt: new Date(),
-      total: { key: 'ALL', organizationId: sc.rootId, ...figuresOf(total) },
-      groups: groupBy === StatisticsGrouping.NONE ? [{ key: 'ALL', organizationId: sc.rootId, ...figuresOf(total) }] : list,
-    };
+    const list = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, g]) => ({ key, organizationId: g.orgId, ...figuresOf(g.c, sc.requirements) }));
+    const all = { key: 'ALL', organizationId: sc.rootId, ...figuresOf(total, sc.requirements) };
+    return { groupBy, organizationId: sc.rootId, computedAt: new Date(), total: all, groups: groupBy === StatisticsGrouping.NONE ? [all] : list };
   }
 
   /** The scope of a statistics or ranking request, its counters per organisation, and the directory entries involved. */
   async countersFor(p: Principal, organization: string | null | undefined): Promise<ScopedCounters> {
     const { scope, rootId } = await this.scopeOf(p, organization);
-    const [counters, orgs] = await Promise.all([countersByOrganization(this.db, p, scope), this.directory(scope)]);
-    return { rootId, scope, counters, orgs };
+    const [counters, orgs, requirements] = await Promise.all([
+      countersByOrganization(this.db, p, scope),
+      this.directory(scope),
+      this.db.getRepository(RequirementEntity).find(),
+    ]);
+    return { rootId, scope, counters, orgs, requirements: new Map(requirements.map((r) => [r.id, r])) };
   }
 
   /**

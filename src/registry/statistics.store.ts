@@ -41,6 +41,7 @@ const AGE = (col: string) => `extract(epoch FROM now() - ${col})`;
 export function statisticsQuery(db: DataSource, p: Principal, scope: StatisticsScope): [string, unknown[]] {
   const inScope = (col: string) => (scope === 'all' ? 'TRUE' : `${col} = ANY(CAST(:stat_scope AS uuid[]))`);
   const sys = registryVisibleTo(p, 's');
+  const lines = registryVisibleTo(p, 'sr');
   const dos = registryVisibleTo(p, 'd');
   const ins = registryVisibleTo(p, 'ins');
   const inc = visibleTo(p, 't');
@@ -52,18 +53,45 @@ export function statisticsQuery(db: DataSource, p: Principal, scope: StatisticsS
              ${requiredLevelSql('s')} AS req_lvl
         FROM information_systems s
        WHERE s.lifecycle = 'IN_OPERATION' AND ${sys.sql} AND ${inScope('s.owner_id')}
-    ), lvl_reqs AS (
-      SELECT l.lvl AS req_lvl, (SELECT count(*) FROM requirements r WHERE r.active AND r.level <= l.lvl) AS n
-        FROM generate_series(1, 5) AS l(lvl)
+    ), odd AS MATERIALIZED (
+      -- Systems some of whose unmet lines do not count: retired ones, and those holding lines above the level
+      -- they must meet now (an approval at a higher level than the one now proposed has lapsed). Few, if any.
+      SELECT s.id, s.lifecycle, ${requiredLevelSql('s')} AS req_lvl
+        FROM information_systems s
+       WHERE (s.lifecycle <> 'IN_OPERATION' OR ${requiredLevelSql('s')} < GREATEST(s.proposed_level, coalesce(s.approved_level, 0)))
+         AND ${sys.sql} AND ${inScope('s.owner_id')}
+    ), lvl_reqs AS MATERIALIZED (
+      SELECT l.lvl AS req_lvl, count(r.id) AS n
+        FROM generate_series(1, 5) AS l(lvl) LEFT JOIN requirements r ON r.active AND r.level <= l.lvl
+       GROUP BY l.lvl
     )
-    SELECT 'systems' AS fam, sys.owner_id AS org, sys.status::text AS k, sys.lvl::int AS lvl, count(*)::bigint AS n, NULL::bigint AS c, sum(q.n)::float8 AS s, NULL::float8 AS mx
-      FROM sys JOIN lvl_reqs q ON q.req_lvl = sys.req_lvl
-     GROUP BY sys.owner_id, sys.status, sys.lvl
+    -- Applicable checklist lines: per system, the active requirements up to its required level (checklist rows exist for all of them).
+    SELECT 'systems' AS fam, g.owner_id AS org, g.status::text AS k, g.lvl::int AS lvl, sum(g.n)::bigint AS n, NULL::bigint AS c, sum(g.n * q.n)::float8 AS s, NULL::float8 AS mx
+      FROM (SELECT owner_id, status, lvl, req_lvl, count(*) AS n FROM sys GROUP BY owner_id, status, lvl, req_lvl) g
+      JOIN lvl_reqs q ON q.req_lvl = g.req_lvl
+     GROUP BY g.owner_id, g.status, g.lvl
     UNION ALL
-    SELECT 'unmet', sr.owner_id, sr.requirement_id::text, NULL, count(*), NULL, NULL, NULL
-      FROM system_requirements sr JOIN sys ON sys.id = sr.system_id JOIN requirements r ON r.id = sr.requirement_id
-     WHERE NOT sr.met AND r.active AND r.level <= sys.req_lvl
-     GROUP BY sr.owner_id, sr.requirement_id
+    -- Unmet lines that apply: all unmet lines (an index-only count), less those of odd systems that do not
+    -- apply, less those of retired requirements elsewhere. Joining every unmet line to its system costs twice as much.
+    SELECT 'unmet', u.owner_id, u.requirement_id::text, NULL, sum(u.n)::bigint, NULL, NULL, NULL
+      FROM (
+        SELECT sr.owner_id, sr.requirement_id, count(*) AS n
+          FROM system_requirements sr
+         WHERE NOT sr.met AND ${lines.sql} AND ${inScope('sr.owner_id')}
+         GROUP BY sr.owner_id, sr.requirement_id
+        UNION ALL
+        SELECT sr.owner_id, sr.requirement_id, -count(*)
+          FROM odd JOIN system_requirements sr ON sr.system_id = odd.id AND NOT sr.met JOIN requirements r ON r.id = sr.requirement_id
+         WHERE odd.lifecycle <> 'IN_OPERATION' OR r.level > odd.req_lvl OR NOT r.active
+         GROUP BY sr.owner_id, sr.requirement_id
+        UNION ALL
+        SELECT sr.owner_id, sr.requirement_id, -count(*)
+          FROM requirements r JOIN system_requirements sr ON sr.requirement_id = r.id AND NOT sr.met
+         WHERE NOT r.active AND ${lines.sql} AND ${inScope('sr.owner_id')} AND NOT EXISTS (SELECT 1 FROM odd WHERE odd.id = sr.system_id)
+         GROUP BY sr.owner_id, sr.requirement_id
+      ) u
+     GROUP BY u.owner_id, u.requirement_id
+    HAVING sum(u.n) > 0
     UNION ALL
     SELECT 'waiting', d.owner_id, NULL, NULL, count(*), NULL, sum(${AGE('d.submitted_at')}), max(${AGE('d.submitted_at')})
       FROM safety_dossiers d
@@ -98,7 +126,7 @@ export function statisticsQuery(db: DataSource, p: Principal, scope: StatisticsS
       FROM inspections ins
      WHERE ins.status = 'SCHEDULED' AND ins.due_at < now() AND ${ins.sql} AND ${inScope('ins.owner_id')}
      GROUP BY ins.owner_id`;
-  const params = { ...sys.params, ...dos.params, ...ins.params, ...inc.params, ...warn.params, ...(scope === 'all' ? {} : { stat_scope: scope.orgIds }) };
+  const params = { ...sys.params, ...lines.params, ...dos.params, ...ins.params, ...inc.params, ...warn.params, ...(scope === 'all' ? {} : { stat_scope: scope.orgIds }) };
   return db.driver.escapeQueryWithParameters(sql, params) as [string, unknown[]];
 }
 

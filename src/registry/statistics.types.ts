@@ -1,7 +1,8 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { ApprovalStatus, IncidentStatus, StatisticsGrouping } from '../common/enums';
+import { RequirementType } from './requirement.types';
 
-@ObjectType('ApprovalStatusCount')
+@ObjectType('ApprovalStatusCount', { simpleResolvers: true })
 export class ApprovalStatusCountType {
   @Field(() => ApprovalStatus)
   status!: ApprovalStatus;
@@ -10,7 +11,7 @@ export class ApprovalStatusCountType {
   count!: number;
 }
 
-@ObjectType('LevelCount', { description: 'Systems at a level: the approved level while valid, else the proposed one.' })
+@ObjectType('LevelCount', { simpleResolvers: true, description: 'Systems at a level: the approved level while valid, else the proposed one.' })
 export class LevelCountType {
   @Field(() => Int)
   level!: number;
@@ -22,7 +23,7 @@ export class LevelCountType {
   approved!: number;
 }
 
-@ObjectType('SystemFigures', { description: 'Systems in operation.' })
+@ObjectType('SystemFigures', { simpleResolvers: true, description: 'Systems in operation.' })
 export class SystemFiguresType {
   @Field(() => Int)
   total!: number;
@@ -40,15 +41,16 @@ export class SystemFiguresType {
   byLevel!: LevelCountType[];
 }
 
-@ObjectType('UnmetRequirementCount')
+@ObjectType('UnmetRequirementCount', { simpleResolvers: true })
 export class UnmetRequirementCountType {
-  requirementId!: string;
+  @Field(() => RequirementType)
+  requirement!: RequirementType;
 
   @Field(() => Int, { description: 'Systems that do not meet it.' })
   unmet!: number;
 }
 
-@ObjectType('RequirementFigures', { description: 'Checklist lines of systems in operation that apply at their level.' })
+@ObjectType('RequirementFigures', { simpleResolvers: true, description: 'Checklist lines of systems in operation that apply at their level.' })
 export class RequirementFiguresType {
   @Field(() => Int)
   applicable!: number;
@@ -63,7 +65,7 @@ export class RequirementFiguresType {
   byRequirement!: UnmetRequirementCountType[];
 }
 
-@ObjectType('DossierFigures', { description: 'Dossiers waiting for review.' })
+@ObjectType('DossierFigures', { simpleResolvers: true, description: 'Dossiers waiting for review.' })
 export class DossierFiguresType {
   @Field(() => Int)
   waiting!: number;
@@ -75,7 +77,7 @@ export class DossierFiguresType {
   oldestWaitingHours!: number | null;
 }
 
-@ObjectType('IncidentStatusCount')
+@ObjectType('IncidentStatusCount', { simpleResolvers: true })
 export class IncidentStatusCountType {
   @Field(() => IncidentStatus)
   status!: IncidentStatus;
@@ -84,7 +86,7 @@ export class IncidentStatusCountType {
   count!: number;
 }
 
-@ObjectType('IncidentFigures', { description: "Incidents the scope's organisations reported, of those the caller may read." })
+@ObjectType('IncidentFigures', { simpleResolvers: true, description: "Incidents the scope's organisations reported, of those the caller may read." })
 export class IncidentFiguresType {
   @Field(() => Int)
   total!: number;
@@ -125,7 +127,7 @@ export class ExposureFiguresType {
   meanTimeToRemediationHours!: number | null;
 }
 
-@ObjectType('StatisticsGroup')
+@ObjectType('StatisticsGroup', { simpleResolvers: true })
 export class StatisticsGroupType {
   @Field(() => String, { description: 'The organisation code, kind, sector or region ("(none)" when unset), or ALL.' })
   key!: string;
