@@ -124,17 +124,23 @@ export async function seedRegistryDemo(s: Services, as: As): Promise<void> {
     }
   }
 
-  // Incidents on the agencies' systems: some open, some closed.
-  for (const [code, title, close] of [
-    ['MOF-TAX', 'Phishing wave against e-Tax users', true],
-    ['MOF-TAX', 'Malware on a filing workstation', false],
-    ['VSS-HN', 'Credential stuffing on VssID', false],
-    ['DANANG-DOH', 'Ransomware on a hospital file server', true],
-    ['HANOI', 'Defacement of a district website', false],
+  // Incidents on the agencies' systems, reported days ago: some still open, some closed hours or days later.
+  for (const [code, title, daysAgo, closedAfterHours] of [
+    ['MOF-TAX', 'Phishing wave against e-Tax users', 20, 30],
+    ['MOF-TAX', 'Malware on a filing workstation', 6, null],
+    ['VSS-HN', 'Credential stuffing on VssID', 12, null],
+    ['DANANG-DOH', 'Ransomware on a hospital file server', 15, 96],
+    ['HANOI', 'Defacement of a district website', 3, null],
   ] as const) {
     const who = await reporter(code);
     const inc = await s.incidents.report(who, { title, category: IncidentCategory.MALWARE, severity: Severity.HIGH });
-    if (close) await s.incidents.update(who, inc.id, { status: IncidentStatus.CLOSED, note: 'Cleaned and closed (demo)' });
+    if (closedAfterHours) await s.incidents.update(who, inc.id, { status: IncidentStatus.CLOSED, note: 'Cleaned and closed (demo)' });
+    await s.db.query(`UPDATE incidents SET created_at = now() - make_interval(days => $2) WHERE id = $1`, [inc.id, daysAgo]);
+    await s.db.query(
+      `UPDATE incident_events SET created_at = now() - make_interval(days => $2) + CASE WHEN kind <> 'REPORTED' THEN make_interval(hours => $3) ELSE interval '0' END
+        WHERE incident_id = $1`,
+      [inc.id, daysAgo, closedAfterHours ?? 0],
+    );
   }
 
   // Botnet IPs inside agencies' address space (AMBER, to the owner; MEDIUM, so no high-severity warning): EXPOSURE warnings; one is revoked later.
@@ -144,6 +150,11 @@ export async function seedRegistryDemo(s: Services, as: As): Promise<void> {
     { type: ObservableType.IPV4, value: '14.160.30.77', tlp: Tlp.AMBER, recipients: ['VSS-HN'], severity: Severity.MEDIUM, confidence: 70, threatTypes: [ThreatType.BOTNET] },
     { type: ObservableType.IPV4, value: '113.160.20.99', tlp: Tlp.AMBER, recipients: ['DANANG-DOH'], severity: Severity.MEDIUM, confidence: 75, threatTypes: [ThreatType.BOTNET] },
   ]);
-  const first = posted.results[0]?.indicator;
-  if (first) await s.indicators.revoke(bkav, first.id, 'Host cleaned (demo)');
+  const ids = posted.results.flatMap((r) => (r.indicator ? [r.indicator.id] : []));
+  // Warned nine days ago; the first was cleaned and revoked three days later.
+  await s.db.query(`UPDATE warnings SET created_at = now() - interval '9 days' WHERE kind = 'EXPOSURE' AND subject_id = ANY($1::uuid[])`, [ids]);
+  if (ids[0]) {
+    await s.indicators.revoke(bkav, ids[0], 'Host cleaned (demo)');
+    await s.db.query(`UPDATE indicators SET revoked_at = now() - interval '6 days' WHERE id = $1`, [ids[0]]);
+  }
 }
