@@ -60,7 +60,7 @@ import { LIMIT_RULES } from '../../src/api/validation';
 import { createServices, type Services } from '../../src/api/services';
 import { OBSERVABLE_IDS_SQL, UPSERT_INDICATORS_SQL, type IndicatorRow } from '../../src/intel/indicator.service';
 import { ENSURE_OBSERVABLES_SQL } from '../../src/intel/observable.writes';
-import { cleanUp } from './cleanup';
+import { closeBench } from './cleanup';
 import { openBenchDatabase } from './database';
 import { agent, median, msSince, now, p95, post, timed } from './timing';
 
@@ -352,18 +352,7 @@ beforeAll(async () => {
   env.setupMs = msSince(t0);
 }, 180_000);
 
-afterAll(async () => {
-  await cleanUp([
-    ['agent', () => agent.destroy()],
-    ['server', () => env.server?.close()],
-    ['raw client', () => env.raw?.end()],
-    ['data source', () => env.db?.isInitialized && env.db.destroy()],
-    ['drop database', () => env.admin?.query(`DROP DATABASE IF EXISTS "${env.dbName}" WITH (FORCE)`)],
-    ['admin client', () => env.admin?.end()],
-    ['embedded postgres', () => env.embedded?.stop()],
-    ['temp dir', () => env.tmp && fs.rmSync(env.tmp, { recursive: true, force: true })],
-  ]);
-}, 120_000);
+afterAll(() => closeBench(env, agent), 120_000);
 
 type Samples = Record<string, number[]>;
 

@@ -37,7 +37,7 @@ import { OrgKind, Role, StatisticsGrouping } from '../../src/common/enums';
 import { logger } from '../../src/common/logger';
 import type { EmbeddedDatabase } from '../../src/db/embedded';
 import { statisticsQuery } from '../../src/registry/statistics.store';
-import { cleanUp } from './cleanup';
+import { closeBench } from './cleanup';
 import { openBenchDatabase } from './database';
 import { fillRegistry } from './registry-data';
 import { agent, median, msSince, now, p95, post, timed } from './timing';
@@ -109,18 +109,7 @@ beforeAll(async () => {
   env.setupMs = msSince(t0);
 }, 600_000);
 
-afterAll(async () => {
-  await cleanUp([
-    ['agent', () => agent.destroy()],
-    ['server', () => env.server?.close()],
-    ['raw client', () => env.raw?.end()],
-    ['data source', () => env.db?.isInitialized && env.db.destroy()],
-    ['drop database', () => env.admin?.query(`DROP DATABASE IF EXISTS "${env.dbName}" WITH (FORCE)`)],
-    ['admin client', () => env.admin?.end()],
-    ['embedded postgres', () => env.embedded?.stop()],
-    ['temp dir', () => env.tmp && fs.rmSync(env.tmp, { recursive: true, force: true })],
-  ]);
-}, 120_000);
+afterAll(() => closeBench(env, agent), 120_000);
 
 type Samples = Record<string, number[]>;
 const record = (s: Samples, key: string, ms: number) => (s[key] ??= []).push(ms);
