@@ -3,15 +3,19 @@
 import { Initial1795298023194 } from './1795298023194-Initial';
 import { WarningSeqAtCommit1795300000000 } from './1795300000000-WarningSeqAtCommit';
 import { AssetRangeReview1796114575152 } from './1796114575152-AssetRangeReview';
+import { Registry1796114719162 } from './1796114719162-Registry';
 import { RateLimits1796115476152 } from './1796115476152-RateLimits';
 import { AuditLogQuery1796115476153 } from './1796115476153-AuditLogQuery';
 import { SigningKeyRetirement1796115476154 } from './1796115476154-SigningKeyRetirement';
+import { RegistryStatisticsIndexes1796117673434 } from './1796117673434-RegistryStatisticsIndexes';
 
 export const MIGRATIONS = [
   Initial1795298023194,
   WarningSeqAtCommit1795300000000,
   AssetRangeReview1796114575152,
+  Registry1796114719162,
   RateLimits1796115476152,
   AuditLogQuery1796115476153,
   SigningKeyRetirement1796115476154,
+  RegistryStatisticsIndexes1796117673434,
 ];

@@ -90,7 +90,9 @@ describe('seed --demo', () => {
       const res = await cli('seed', '--demo');
       expect(res.code).toBe(0);
       const codes = fs.readdirSync(path.join(dataDir, 'demo-keys')).sort();
-      expect(codes).toEqual(['BKAV.jwk', 'CMC.jwk', 'DANANG.jwk', 'FPT.jwk', 'MOF-TAX.jwk', 'MOF.jwk', 'NETISP.jwk', 'VIETTEL.jwk', 'VNCERT.jwk', 'VNPT.jwk']);
+      expect(codes).toEqual([
+        'BKAV.jwk', 'CMC.jwk', 'DANANG-DOH.jwk', 'DANANG.jwk', 'FPT.jwk', 'HANOI.jwk', 'MOF-TAX.jwk', 'MOF-TREASURY.jwk', 'MOF.jwk', 'MOH-HIS.jwk', 'MOH.jwk', 'NETISP.jwk', 'VIETTEL.jwk', 'VNCERT.jwk', 'VNPT.jwk', 'VSS-HCM.jwk', 'VSS-HN.jwk', 'VSS.jwk',
+      ]);
       for (const f of codes) expect(fs.statSync(path.join(dataDir, 'demo-keys', f)).mode & 0o777).toBe(0o600);
 
       const mint = await cli('token', 'mint', '--org', 'DANANG', '--key', path.join(dataDir, 'demo-keys', 'DANANG.jwk'), '--sub', 'p', '--roles', 'VIEWER');
@@ -101,6 +103,23 @@ describe('seed --demo', () => {
       const mof = await cli('token', 'mint', '--org', 'MOF', '--key', path.join(dataDir, 'demo-keys', 'MOF.jwk'), '--sub', 'p', '--roles', 'VIEWER');
       const exposed = await fresh.gql(mof.out.trim(), '{ assetRanges { cidr status } exposure { totalCount } warnings(filter: { kinds: [EXPOSURE] }) { totalCount } }');
       expect(exposed.body.data).toEqual({ assetRanges: [{ cidr: '203.113.128.0/24', status: 'APPROVED' }], exposure: { totalCount: 1 }, warnings: { totalCount: 1 } });
+
+      // The ministry's platform: systems in every state, about 63 % approved, and figures for every family.
+      const coordinator = await cli('token', 'mint', '--org', 'VNCERT', '--key', path.join(dataDir, 'demo-keys', 'VNCERT.jwk'), '--sub', 'p', '--roles', 'VIEWER');
+      const stats = await fresh.gql(
+        coordinator.out.trim(),
+        `{ statistics(groupBy: KIND) { total { systems { total approved approvedShare byStatus { status count } } requirements { unmet }
+             dossiers { waiting } incidents { open closed } exposures { total open remediated } inspectionsOverdue } groups { key } }
+           ranking(kinds: [MINISTRY, PROVINCE, SECTOR_CERT]) { totalCount } }`,
+      );
+      expect(stats.body.errors).toBeUndefined();
+      const total = stats.body.data!.statistics.total;
+      expect(total.systems).toMatchObject({ total: 38, approved: 24, approvedShare: 0.6316 });
+      expect(total.systems.byStatus.every((s: { count: number }) => s.count > 0)).toBe(true);
+      expect(total).toMatchObject({ dossiers: { waiting: 5 }, incidents: { open: 3, closed: 2 }, exposures: { total: 4, open: 3, remediated: 1 }, inspectionsOverdue: 1 });
+      expect(total.requirements.unmet).toBeGreaterThan(0);
+      expect(stats.body.data!.statistics.groups.map((g: { key: string }) => g.key)).toEqual(['AGENCY', 'MINISTRY', 'PROVINCE', 'SECTOR_CERT']);
+      expect(stats.body.data!.ranking.totalCount).toBe(5);
 
       const again = await cli('seed', '--demo');
       expect(again.code).toBe(1);

@@ -16,12 +16,12 @@ import type { ObservableEntity } from '../intel/observable.entity';
 import { checkObservableList, linkObservables, type CheckedObservable } from '../intel/observable.writes';
 import type { OrganizationService } from '../organizations/organization.service';
 import type { WarningService } from '../warnings/warning.service';
-import type { AdvisoryAudienceInput, AdvisoryFilter, AdvisoryInput, AdvisoryRevisionInput } from './advisory.inputs';
+import { audienceOrgIds, checkAudience, organizationsReached } from '../organizations/audience';
+import type { AdvisoryFilter, AdvisoryInput, AdvisoryRevisionInput } from './advisory.inputs';
 import { AdvisoryEntity } from './advisory.entity';
 
 const CVE = /^CVE-\d{4}-\d{4,19}$/;
 const MAX_OBSERVABLES = 1000;
-const MAX_AUDIENCE_ORGS = 500;
 
 /** Checked content fields; a key is present only when the input set it. */
 interface Fields {
@@ -32,14 +32,6 @@ interface Fields {
   cveIds?: string[];
   affectedProducts?: string[];
   recommendedActions?: string[];
-}
-
-interface CheckedAudience {
-  everyone: boolean;
-  sectors: string[];
-  regions: string[];
-  /** Upper-cased, in input order, so that an unknown one is reported by its index. */
-  orgCodes: string[];
 }
 
 /**
@@ -119,7 +111,7 @@ export class AdvisoryService {
     return this.db.transaction(async (m) => {
       const tlp = input.tlp ?? (await this.orgs.defaultTlp(p, m));
       const recipients = await this.orgs.resolveRecipients(m, input.recipients, 'input.recipients');
-      const audienceOrgIds = await audienceOrgs(m, audience.orgCodes);
+      const namedOrgIds = await audienceOrgIds(m, audience.orgCodes);
       const saved = await m.save(
         m.create(AdvisoryEntity, {
           ...fields,
@@ -131,7 +123,7 @@ export class AdvisoryService {
           audienceEveryone: audience.everyone,
           audienceSectors: audience.sectors,
           audienceRegions: audience.regions,
-          audienceOrgIds,
+          audienceOrgIds: namedOrgIds,
           status: AdvisoryStatus.DRAFT,
           revision: 1,
           createdBy: actorName(p),
@@ -200,7 +192,7 @@ export class AdvisoryService {
           audienceEveryone: audience.everyone,
           audienceSectors: audience.sectors,
           audienceRegions: audience.regions,
-          audienceOrgIds: await audienceOrgs(m, audience.orgCodes),
+          audienceOrgIds: await audienceOrgIds(m, audience.orgCodes),
         });
       }
       // A draft is still being written; only changes to what members have already read count as revisions.
@@ -244,15 +236,9 @@ export class AdvisoryService {
 
   /** Logs the warning for a published or withdrawn advisory, addressed to its audience resolved to organisations now. */
   private async warn(m: EntityManager, adv: AdvisoryEntity, kind: WarningKind, reason?: string): Promise<void> {
-    let audience: string[] | null = null;
-    if (!adv.audienceEveryone) {
-      const rows: { id: string }[] = await m.query(
-        `SELECT id FROM organizations
-          WHERE id = ANY($1::uuid[]) OR lower(sector) = ANY($2::text[]) OR lower(region) = ANY($3::text[])`,
-        [adv.audienceOrgIds, adv.audienceSectors.map((x) => x.toLowerCase()), adv.audienceRegions.map((x) => x.toLowerCase())],
-      );
-      audience = rows.map((r) => r.id);
-    }
+    const audience = adv.audienceEveryone
+      ? null
+      : await organizationsReached(m, { orgIds: adv.audienceOrgIds, sectors: adv.audienceSectors, regions: adv.audienceRegions });
     await this.warnings.raise(m, [
       {
         kind,
@@ -309,28 +295,4 @@ function checkFields(input: AdvisoryInput | AdvisoryRevisionInput): Fields {
 /** null when not given (a revision leaves them as they are); [] clears them. */
 function checkObservables(list: ObservableRef[] | null | undefined): CheckedObservable[] | null {
   return list == null ? null : checkObservableList(list, 'input.observables', MAX_OBSERVABLES);
-}
-
-function checkAudience(a: AdvisoryAudienceInput): CheckedAudience {
-  const f = (name: string) => `input.audience.${name}`;
-  const sectors = textList(f('sectors'), a.sectors, { maxItems: 50, maxLen: 64 });
-  const regions = textList(f('regions'), a.regions, { maxItems: 50, maxLen: 64 });
-  const codes = a.organizations ?? [];
-  if (codes.length > MAX_AUDIENCE_ORGS) throw new InputProblem(f('organizations'), `must have at most ${MAX_AUDIENCE_ORGS} items`);
-  const orgCodes = codes.map((c, i) => text(`${f('organizations')}[${i}]`, c, { max: 32 }).toUpperCase());
-  const named = sectors.length + regions.length + orgCodes.length > 0;
-  if (a.everyone === true && named) throw new InputProblem(f('everyone'), 'must not be true when sectors, regions or organizations are named');
-  if (a.everyone === false && !named) throw new InputProblem('input.audience', 'must name a sector, region or organization when everyone is false');
-  return { everyone: !named, sectors, regions, orgCodes };
-}
-
-/** Organisation codes to ids; an unknown code is BAD_USER_INPUT naming its index. */
-async function audienceOrgs(m: EntityManager, codes: string[]): Promise<string[]> {
-  if (!codes.length) return [];
-  const rows: { id: string; code: string }[] = await m.query('SELECT id, code FROM organizations WHERE code = ANY($1::text[])', [codes]);
-  const byCode = new Map(rows.map((r) => [r.code, r.id]));
-  codes.forEach((c, i) => {
-    if (!byCode.has(c)) throw badInput(`input.audience.organizations[${i}]`, `unknown organisation "${c}"`);
-  });
-  return [...new Set(codes.map((c) => byCode.get(c)!))];
 }

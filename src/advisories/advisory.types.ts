@@ -2,6 +2,7 @@ import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { AdvisoryStatus, Severity, Tlp } from '../common/enums';
 import { Key } from '../common/federation';
 import { ConnectionType } from '../common/pagination';
+import { AudienceInputType } from '../organizations/audience.types';
 import { SharedObjectType } from '../common/shared.types';
 import { OrganizationType } from '../organizations/organization.types';
 import type * as In from './advisory.inputs';
@@ -80,20 +81,8 @@ export class AdvisoryType extends SharedObjectType {
 
 export const AdvisoryConnection = ConnectionType(AdvisoryType, 'Advisory');
 
-@InputType()
-export class AdvisoryAudienceInput implements In.AdvisoryAudienceInput {
-  @Field(() => Boolean, { nullable: true, description: 'Default true when no sector, region or organisation is named; must not be true when one is.' })
-  everyone?: boolean | null;
-
-  @Field(() => [String], { nullable: true })
-  sectors?: string[] | null;
-
-  @Field(() => [String], { nullable: true })
-  regions?: string[] | null;
-
-  @Field(() => [String], { nullable: true, description: 'Organisation codes.' })
-  organizations?: string[] | null;
-}
+export const AdvisoryAudienceInput = AudienceInputType('AdvisoryAudienceInput');
+export type AdvisoryAudienceInput = In.AdvisoryAudienceInput;
 
 @InputType()
 export class AdvisoryInput implements In.AdvisoryInput {

@@ -5,6 +5,8 @@ import { advisoryLoaders } from '../advisories/advisory.loaders';
 import { incidentLoaders } from '../incidents/incident.loaders';
 import { intelLoaders } from '../intel/intel.loaders';
 import { organizationLoaders } from '../organizations/organization.loaders';
+import { registryLoaders } from '../registry/registry.loaders';
+import type { StatisticsHub } from '../registry/statistics.hub';
 import type { WarningHub } from '../warnings/warning.hub';
 import { warningLoaders } from '../warnings/warning.loaders';
 import type { OperationRecord } from './operation-log';
@@ -22,6 +24,7 @@ export function createLoaders(s: Services, p: Principal) {
     ...incidentLoaders(s.incidents, p),
     ...advisoryLoaders(s.advisories, p),
     ...warningLoaders(s.warnings, p),
+    ...registryLoaders({ systems: s.informationSystems, requirements: s.requirements, dossiers: s.dossierQueries, inspections: s.inspections }, p),
   };
 }
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -29,6 +32,7 @@ export type Loaders = ReturnType<typeof createLoaders>;
 /** The context of one operation on any transport; resolvers see it through the narrower RequestContext. */
 export interface Context extends RequestContext<Loaders> {
   warningHub: WarningHub;
+  statisticsHub: StatisticsHub;
   /** The websocket an operation arrived on, when it did: the transport closes it when a stream fails. */
   connection?: { close(code: number, reason: string): void };
   /** The operation's log record (its request id is the context's). */
@@ -37,5 +41,5 @@ export interface Context extends RequestContext<Loaders> {
 
 export function createContext(s: Services, principal: Principal, connection?: Context['connection'], record?: OperationRecord): Context {
   const requestId = record?.requestId ?? randomUUID();
-  return { requestId, principal, loaders: createLoaders(s, principal), warningHub: s.warningHub, connection, record };
+  return { requestId, principal, loaders: createLoaders(s, principal), warningHub: s.warningHub, statisticsHub: s.statisticsHub, connection, record };
 }

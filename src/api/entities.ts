@@ -9,6 +9,11 @@ import { OrganizationEntity } from '../organizations/organization.entity';
 import { RateLimitBucketEntity, RateLimitLeaseEntity } from '../organizations/rate-limit.entity';
 import { SharingGroupEntity, SharingGroupMemberEntity } from '../organizations/sharing-group.entity';
 import { SigningKeyEntity } from '../organizations/signing-key.entity';
+import { DossierAttachmentEntity, DossierEventEntity, SafetyDossierEntity } from '../registry/dossier.entity';
+import { InspectionEntity, InspectionFindingEntity } from '../registry/inspection.entity';
+import { RankingSnapshotEntity } from '../registry/ranking.entity';
+import { RequirementEntity, SystemRequirementEntity } from '../registry/requirement.entity';
+import { InformationSystemEntity } from '../registry/system.entity';
 import { WarningEntity } from '../warnings/warning.entity';
 
 export const ENTITIES = [
@@ -29,4 +34,13 @@ export const ENTITIES = [
   AuditEventEntity,
   RateLimitBucketEntity,
   RateLimitLeaseEntity,
+  InformationSystemEntity,
+  SafetyDossierEntity,
+  DossierEventEntity,
+  DossierAttachmentEntity,
+  RequirementEntity,
+  SystemRequirementEntity,
+  InspectionEntity,
+  InspectionFindingEntity,
+  RankingSnapshotEntity,
 ];

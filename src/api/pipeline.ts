@@ -128,6 +128,8 @@ export function pipelinePlugin(services: Services): ApolloServerPlugin<Context> 
           logUnexpected(contextValue.requestId, errors, 'http');
         },
         async willSendResponse({ contextValue, response }) {
+          // Every answer depends on the caller's token: never stored by a cache.
+          response.http.headers.set('cache-control', 'no-store');
           if (response.body.kind === 'single') noteErrors(contextValue.record, response.body.singleResult.errors);
           if (response.body.kind === 'single' && response.body.singleResult.errors) {
             response.body.singleResult.errors = collapseDuplicates(response.body.singleResult.errors).map((e) =>

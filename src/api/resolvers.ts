@@ -7,6 +7,12 @@ import { ObservableResolver, SightingResolver } from '../intel/observable.resolv
 import { OrganizationResolver, PrincipalResolver } from '../organizations/organization.resolver';
 import { OrganizationLimitsResolver } from '../organizations/rate-limit.resolver';
 import { SharingGroupResolver } from '../organizations/sharing-group.resolver';
+import { DossierAttachmentResolver, DossierEventResolver, DossierResolver } from '../registry/dossier.resolver';
+import { InspectionFindingResolver, InspectionResolver } from '../registry/inspection.resolver';
+import { RankingAudienceResolver, RankingResolver, RankingSnapshotResolver } from '../registry/ranking.resolver';
+import { RequirementResolver, RequirementStatusResolver } from '../registry/requirement.resolver';
+import { StatisticsGroupResolver, StatisticsResolver, StatisticsSubscriptionResolver } from '../registry/statistics.resolver';
+import { InformationSystemResolver } from '../registry/system.resolver';
 import { WarningResolver, WarningSubscriptionResolver } from '../warnings/warning.resolver';
 import type { Services } from './services';
 
@@ -26,6 +32,20 @@ export const RESOLVERS = [
   WarningResolver,
   WarningSubscriptionResolver,
   AuditResolver,
+  InformationSystemResolver,
+  DossierResolver,
+  DossierEventResolver,
+  DossierAttachmentResolver,
+  RequirementResolver,
+  RequirementStatusResolver,
+  InspectionResolver,
+  InspectionFindingResolver,
+  StatisticsResolver,
+  StatisticsSubscriptionResolver,
+  StatisticsGroupResolver,
+  RankingResolver,
+  RankingSnapshotResolver,
+  RankingAudienceResolver,
 ] as const;
 
 /** One instance of each resolver, given the services it calls (constructor injection, no globals). */
@@ -45,5 +65,19 @@ export function resolverInstances(s: Services): object[] {
     new WarningResolver(s.warnings),
     new WarningSubscriptionResolver(),
     new AuditResolver(s.auditLog),
+    new InformationSystemResolver(s.informationSystems, s.dossierQueries),
+    new DossierResolver(s.dossiers, s.dossierQueries),
+    new DossierEventResolver(),
+    new DossierAttachmentResolver(),
+    new RequirementResolver(s.requirements),
+    new RequirementStatusResolver(),
+    new InspectionResolver(s.inspections),
+    new InspectionFindingResolver(),
+    new StatisticsResolver(s.statistics),
+    new StatisticsSubscriptionResolver(),
+    new StatisticsGroupResolver(),
+    new RankingResolver(s.ranking),
+    new RankingSnapshotResolver(),
+    new RankingAudienceResolver(),
   ];
 }

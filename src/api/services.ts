@@ -16,6 +16,15 @@ import { SightingService } from '../intel/sighting.service';
 import { OrganizationService } from '../organizations/organization.service';
 import { RateLimitService } from '../organizations/rate-limit.service';
 import { SharingGroupService } from '../organizations/sharing-group.service';
+import { DossierQueryService } from '../registry/dossier-query.service';
+import { DossierService } from '../registry/dossier.service';
+import { InspectionService } from '../registry/inspection.service';
+import { RankingService } from '../registry/ranking.service';
+import { RegistryChanges } from '../registry/registry.shared';
+import { RequirementService } from '../registry/requirement.service';
+import { StatisticsHub } from '../registry/statistics.hub';
+import { StatisticsService } from '../registry/statistics.service';
+import { InformationSystemService } from '../registry/system.service';
 import { PgNotifyBroker, type WarningBroker } from '../warnings/broker';
 import { WarningHub } from '../warnings/warning.hub';
 import { WarningService } from '../warnings/warning.service';
@@ -44,6 +53,16 @@ export interface Services {
   warnings: WarningService;
   /** Live delivery in this process; started by the server, idle in the CLI. */
   warningHub: WarningHub;
+  /** The ministry's registry: systems, dossiers, checklists, inspections, statistics and ranking. */
+  informationSystems: InformationSystemService;
+  dossiers: DossierService;
+  dossierQueries: DossierQueryService;
+  requirements: RequirementService;
+  inspections: InspectionService;
+  statistics: StatisticsService;
+  ranking: RankingService;
+  /** Live statistics in this process; started and stopped with the warning hub. */
+  statisticsHub: StatisticsHub;
 }
 
 export type ServiceConfig = Pick<Config, 'tokenAudience' | 'tokenMaxLifetime'> & Partial<Pick<Config, 'warningMinSeverity'>>;
@@ -60,6 +79,9 @@ export function createServices(db: DataSource, config: ServiceConfig, broker?: W
   const warnings = new WarningService(db, logBroker, config.warningMinSeverity ?? Severity.HIGH, metrics);
   metrics.sources.pool = () => poolStats(db);
   metrics.sources.listenerConnected = () => logBroker.connected;
+  const warningHub = new WarningHub(warnings, logBroker, metrics);
+  const changes = new RegistryChanges();
+  const statistics = new StatisticsService(db, authz);
   return {
     db,
     metrics,
@@ -78,7 +100,15 @@ export function createServices(db: DataSource, config: ServiceConfig, broker?: W
     incidents: new IncidentService(db, organizations, audit, warnings, authz),
     advisories: new AdvisoryService(db, organizations, audit, warnings, authz),
     warnings,
-    warningHub: new WarningHub(warnings, logBroker, metrics),
+    warningHub,
+    informationSystems: new InformationSystemService(db, audit, authz, changes),
+    dossiers: new DossierService(db, audit, warnings, authz, changes),
+    dossierQueries: new DossierQueryService(db),
+    requirements: new RequirementService(db, audit, authz, changes),
+    inspections: new InspectionService(db, audit, warnings, authz, changes),
+    statistics,
+    ranking: new RankingService(db, statistics, audit, warnings, authz),
+    statisticsHub: new StatisticsHub(statistics, warningHub, changes),
   };
 }
 

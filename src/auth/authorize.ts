@@ -18,12 +18,35 @@ export interface Subject {
   organizationCode?: string;
   /** Asset-range reviews: whether the range lies inside one of the reviewing organisation's approved ranges. */
   insideReviewerSpace?: boolean;
+  /**
+   * Registry objects (information systems, dossiers, inspections): the
+   * competent reviewer organisation, the owner's parent; null when the owner
+   * has none, and a coordinator reviews. `authorId` is the owner.
+   */
+  reviewerOrgId?: string | null;
 }
 
 type Rule = (p: Principal, s: Subject) => string | null;
 
 const coordinatorAnalyst = (p: Principal) => p.isCoordinator && hasRole(p, Role.ANALYST);
 const coordinatorAdmin = (p: Principal) => p.isCoordinator && hasRole(p, Role.ADMIN);
+
+/** Registry writes that only the owning organisation makes (its REPORTER and above). */
+const systemOwner =
+  (what: string): Rule =>
+  (p, s) =>
+    s.authorId === p.orgId ? null : `only the organisation that owns the information system may ${what}`;
+
+/**
+ * The competent reviewer of a system's dossiers, inspections and
+ * evaluations: the parent organisation for a department, a coordinator for
+ * an organisation without a parent; never the owner itself.
+ */
+function competentReviewer(p: Principal, s: Subject): string | null {
+  if (s.authorId === p.orgId) return 'an organisation may not review or inspect its own information systems';
+  if (s.reviewerOrgId) return s.reviewerOrgId === p.orgId ? null : "only the owner's parent organisation's ANALYST may review or inspect this system";
+  return p.isCoordinator ? null : "only a coordinator organisation's ANALYST may review or inspect this system";
+}
 
 interface ActionSpec {
   /** The least role (roles are cumulative). */
@@ -146,6 +169,35 @@ const CATALOGUE = {
   },
   /** The audit log: an ADMIN reads its own organisation's and its descendants' events, a coordinator ADMIN everything (scoped in SQL). */
   'audit.read': { role: Role.ADMIN },
+  /** The ministry's registry: the owner's REPORTER and above register and describe systems and submit dossiers. */
+  'system.register': { role: Role.REPORTER },
+  'system.update': { role: Role.REPORTER, rule: systemOwner('update it') },
+  'dossier.submit': { role: Role.REPORTER, rule: systemOwner('submit its safety-level dossier') },
+  'dossier.revise': { role: Role.REPORTER, rule: systemOwner('revise its safety-level dossier') },
+  'dossier.attach': { role: Role.REPORTER, rule: systemOwner('attach files to its safety-level dossier') },
+  'dossier.withdraw': { role: Role.REPORTER, rule: systemOwner('withdraw its safety-level dossier') },
+  'dossier.review': { role: Role.ANALYST, rule: competentReviewer },
+  /** The checklist: the owner fills it (REPORTER), the competent reviewer checks it (ANALYST). */
+  'requirement.record': {
+    role: Role.REPORTER,
+    rule: (p, s) => {
+      if (s.authorId === p.orgId) return null;
+      const asReviewer = competentReviewer(p, s);
+      if (asReviewer) return `only the owning organisation or the competent reviewer may record requirement statuses (${asReviewer})`;
+      return hasRole(p, Role.ANALYST) ? null : 'the competent reviewer records requirement statuses with role ANALYST';
+    },
+  },
+  'requirement.manage': {
+    role: Role.ANALYST,
+    rule: (p) => (p.isCoordinator ? null : "only a coordinator organisation's ANALYST may manage the requirement catalogue"),
+  },
+  'inspection.schedule': { role: Role.ANALYST, rule: competentReviewer },
+  'inspection.record': { role: Role.ANALYST, rule: competentReviewer },
+  'inspection.cancel': { role: Role.ANALYST, rule: competentReviewer },
+  'ranking.publish': {
+    role: Role.ANALYST,
+    rule: (p) => (p.isCoordinator ? null : "only a coordinator organisation's ANALYST may publish a ranking"),
+  },
 } satisfies Record<string, ActionSpec>;
 
 function ownsGroup(p: Principal, s: Subject, what: string): string | null {

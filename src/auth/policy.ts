@@ -1,3 +1,4 @@
+import { REGISTRY_WARNING_KINDS } from '../common/enums';
 import type { Principal } from './principal';
 
 /** A SQL fragment with named parameters (TypeORM's `:name` style). */
@@ -93,6 +94,9 @@ export function advisoryVisibleTo(p: Principal, t: string): Predicate {
  *   ranges, so neither the owner's ancestors nor the coordinators learn an
  *   indicator through it that they could not open, and other readers of the
  *   indicator are not told whose address space it is in.
+ * - DOSSIER_UPDATED, INSPECTION_UPDATED: exactly their audience, the
+ *   system's owner and its competent reviewer (the parent organisation, or
+ *   the coordinators for an owner without one), resolved when raised.
  * - every other kind: the subject's own TLP rule (`visibleTo`), narrowed to
  *   the audience when one is set (an advisory for a sector, say); the author's
  *   side and coordinators are never narrowed out.
@@ -111,9 +115,43 @@ export function warningVisibleTo(p: Principal, t: string): Predicate {
   const audience = p.isCoordinator
     ? 'TRUE'
     : `(${t}.audience_org_ids IS NULL OR ${t}.audience_org_ids && CAST(:${lineage} AS uuid[]) OR ${t}.author_id = ANY(CAST(:${own} AS uuid[])))`;
+  const registryKinds = REGISTRY_WARNING_KINDS.map((k) => `'${k}'`).join(',');
   return {
-    sql: `((${t}.kind = 'EXPOSURE' AND (${exposure})) OR (${t}.kind <> 'EXPOSURE' AND ${base.sql} AND ${audience}))`,
+    sql:
+      `((${t}.kind = 'EXPOSURE' AND (${exposure}))` +
+      ` OR (${t}.kind IN (${registryKinds}) AND ${t}.audience_org_ids && CAST(:${self} AS uuid[]))` +
+      ` OR (${t}.kind NOT IN ('EXPOSURE',${registryKinds}) AND ${base.sql} AND ${audience}))`,
     params,
+  };
+}
+
+/**
+ * The ministry's registry — information systems, their safety-level
+ * dossiers, checklists and inspections (alias `t`, owner in `ownerColumn`) —
+ * reads like an AMBER_STRICT object with no recipients: the owner, the
+ * owner's ancestors (the management agencies above it) and coordinators.
+ * No other agency, sibling departments included, reads any of it. Used for
+ * every registry read, lock, count and statistic.
+ */
+export function registryVisibleTo(p: Principal, t: string, ownerColumn = 'owner_id'): Predicate {
+  if (p.isCoordinator) return { sql: 'TRUE', params: {} };
+  const own = `pol_${t}_reg_own`;
+  return { sql: `${t}.${ownerColumn} = ANY(CAST(:${own} AS uuid[]))`, params: { [own]: [p.orgId, ...p.descendants] } };
+}
+
+/**
+ * A published ranking snapshot (alias `t`): its author organisation's side
+ * and coordinators, and its audience — everyone, or the organisations it
+ * names (sectors and regions are resolved to organisations when it is
+ * published) and their descendants.
+ */
+export function rankingVisibleTo(p: Principal, t: string): Predicate {
+  if (p.isCoordinator) return { sql: 'TRUE', params: {} };
+  const lineage = `pol_${t}_rk_lineage`;
+  const own = `pol_${t}_rk_own`;
+  return {
+    sql: `(${t}.audience_everyone OR ${t}.audience_org_ids && CAST(:${lineage} AS uuid[]) OR ${t}.author_id = ANY(CAST(:${own} AS uuid[])))`,
+    params: { [lineage]: p.lineage, [own]: [p.orgId, ...p.descendants] },
   };
 }
 

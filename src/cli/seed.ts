@@ -4,6 +4,7 @@ import type { Principal } from '../auth/principal';
 import { ObservableType, OrgKind, Role, Severity, ThreatType, Tlp } from '../common/enums';
 import type { Services } from '../api/services';
 import { demoKeyPath, writePrivateKey } from './keyfile';
+import { seedRegistryDemo } from './seed-registry';
 
 interface DemoOrg {
   code: string;
@@ -14,7 +15,10 @@ interface DemoOrg {
   parent?: string;
 }
 
-/** The demo community: the national centre, five vendors, a ministry with a department, a province and an ISP. */
+/**
+ * The demo community: the national centre, five vendors, two ministries and two
+ * provinces with departments, the social-security sector with two branches, an ISP.
+ */
 export const DEMO_ORGS: DemoOrg[] = [
   { code: 'VNCERT', name: 'Vietnam National Cyber Security Centre (demo)', kind: OrgKind.COORDINATOR, sector: 'government', region: 'national' },
   { code: 'BKAV', name: 'BKAV Corporation (demo)', kind: OrgKind.SECURITY_VENDOR, sector: 'security', region: 'hanoi' },
@@ -26,6 +30,15 @@ export const DEMO_ORGS: DemoOrg[] = [
   { code: 'MOF-TAX', name: 'General Department of Taxation (demo)', kind: OrgKind.AGENCY, sector: 'finance', region: 'national', parent: 'MOF' },
   { code: 'DANANG', name: 'Da Nang Provincial Authority (demo)', kind: OrgKind.PROVINCE, sector: 'government', region: 'danang' },
   { code: 'NETISP', name: 'Net ISP (demo)', kind: OrgKind.ISP, sector: 'telecom', region: 'hcmc' },
+  // The ministry's platform (src/cli/seed-registry.ts): more ministries, provinces and their departments, and the social-security sector.
+  { code: 'MOF-TREASURY', name: 'State Treasury (demo)', kind: OrgKind.AGENCY, sector: 'finance', region: 'national', parent: 'MOF' },
+  { code: 'MOH', name: 'Ministry of Health (demo)', kind: OrgKind.MINISTRY, sector: 'health', region: 'national' },
+  { code: 'MOH-HIS', name: 'Health Information Centre (demo)', kind: OrgKind.AGENCY, sector: 'health', region: 'national', parent: 'MOH' },
+  { code: 'DANANG-DOH', name: 'Da Nang Department of Health (demo)', kind: OrgKind.AGENCY, sector: 'health', region: 'danang', parent: 'DANANG' },
+  { code: 'HANOI', name: 'Hanoi People\'s Committee (demo)', kind: OrgKind.PROVINCE, sector: 'government', region: 'hanoi' },
+  { code: 'VSS', name: 'Vietnam Social Security incident response team (demo)', kind: OrgKind.SECTOR_CERT, sector: 'social-security', region: 'national' },
+  { code: 'VSS-HN', name: 'Hanoi Social Security (demo)', kind: OrgKind.AGENCY, sector: 'social-security', region: 'hanoi', parent: 'VSS' },
+  { code: 'VSS-HCM', name: 'Ho Chi Minh City Social Security (demo)', kind: OrgKind.AGENCY, sector: 'social-security', region: 'hcmc', parent: 'VSS' },
 ];
 
 /**
@@ -64,4 +77,5 @@ export async function seedDemo(services: Services, dataDir: string, audience: st
     { type: ObservableType.DOMAIN, value: 'update-microsoft-check.com', tlp: Tlp.AMBER, recipients: ['vendor-alliance'], severity: Severity.CRITICAL, confidence: 95, threatTypes: [ThreatType.C2] },
     { type: ObservableType.CIDR, value: '45.77.10.0/24', tlp: Tlp.GREEN, severity: Severity.MEDIUM, confidence: 60, threatTypes: [ThreatType.SCANNER, ThreatType.BOTNET], tags: ['mirai'] },
   ]);
+  await seedRegistryDemo(services, as);
 }

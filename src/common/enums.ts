@@ -116,6 +116,76 @@ export enum WarningKind {
   INDICATOR_HIGH_SEVERITY = 'INDICATOR_HIGH_SEVERITY',
   EXPOSURE = 'EXPOSURE',
   INCIDENT_UPDATED = 'INCIDENT_UPDATED',
+  /** A step of a safety-level dossier (submitted, revised, approved, returned, withdrawn): to the owner and the competent reviewer. */
+  DOSSIER_UPDATED = 'DOSSIER_UPDATED',
+  /** An inspection or annual evaluation scheduled or recorded: to the owner and the competent reviewer. */
+  INSPECTION_UPDATED = 'INSPECTION_UPDATED',
+  /** A ranking snapshot published to its audience. */
+  RANKING_PUBLISHED = 'RANKING_PUBLISHED',
+}
+
+/** Warning kinds of the ministry's registry that reach exactly their audience (the owner and the competent reviewer). */
+export const REGISTRY_WARNING_KINDS: readonly WarningKind[] = [WarningKind.DOSSIER_UPDATED, WarningKind.INSPECTION_UPDATED];
+
+/** How an information system stands with its safety-level approval, computed at read time from the approval's validity. */
+export enum ApprovalStatus {
+  /** No dossier was ever submitted (or all were withdrawn). */
+  NOT_SUBMITTED = 'NOT_SUBMITTED',
+  /** A dossier waits for the competent reviewer. */
+  PENDING = 'PENDING',
+  /** The reviewer returned the dossier with comments; the owner must revise it. */
+  RETURNED = 'RETURNED',
+  /** Approved, and the approval is still valid. */
+  APPROVED = 'APPROVED',
+  /** Approved once, but the validity has passed: not approved any more. */
+  EXPIRED = 'EXPIRED',
+}
+
+export enum SystemLifecycle {
+  IN_OPERATION = 'IN_OPERATION',
+  /** Decommissioned: kept for the record, left out of statistics, checklists and rankings. */
+  RETIRED = 'RETIRED',
+}
+
+/** Stored states of a safety-level dossier; EXPIRED is computed from an APPROVED dossier's validity. */
+export enum DossierStatus {
+  SUBMITTED = 'SUBMITTED',
+  RETURNED = 'RETURNED',
+  APPROVED = 'APPROVED',
+  EXPIRED = 'EXPIRED',
+  /** A later dossier of the same system was approved. */
+  SUPERSEDED = 'SUPERSEDED',
+  WITHDRAWN = 'WITHDRAWN',
+}
+
+export enum InspectionKind {
+  INSPECTION = 'INSPECTION',
+  ANNUAL_EVALUATION = 'ANNUAL_EVALUATION',
+}
+
+/** OVERDUE is computed: a SCHEDULED inspection whose due date has passed. */
+export enum InspectionStatus {
+  SCHEDULED = 'SCHEDULED',
+  OVERDUE = 'OVERDUE',
+  COMPLETED = 'COMPLETED',
+  CANCELLED = 'CANCELLED',
+}
+
+/** Who last assessed a requirement of a system's checklist. */
+export enum AssessmentSource {
+  OWNER = 'OWNER',
+  REVIEW = 'REVIEW',
+  INSPECTION = 'INSPECTION',
+}
+
+export enum StatisticsGrouping {
+  /** One group: the whole scope. */
+  NONE = 'NONE',
+  /** By the organisation that owns the systems (reports the incidents, owns the ranges). */
+  ORGANIZATION = 'ORGANIZATION',
+  KIND = 'KIND',
+  SECTOR = 'SECTOR',
+  REGION = 'REGION',
 }
 
 /** What became of an attempt recorded in the audit log. */
@@ -141,6 +211,13 @@ registerEnumType(AssetRangeStatus, {
   description: 'A declared range is PENDING until a coordinator ADMIN, or the ADMIN of an organisation above the owner inside its own approved ranges, approves or rejects it.',
 });
 registerEnumType(AuditOutcome, { name: 'AuditOutcome', description: 'OK: done; DENIED: refused with FORBIDDEN.' });
+registerEnumType(ApprovalStatus, { name: 'ApprovalStatus', description: 'Computed at read time: an approval past its validity is EXPIRED (not approved).' });
+registerEnumType(SystemLifecycle, { name: 'SystemLifecycle' });
+registerEnumType(DossierStatus, { name: 'DossierStatus' });
+registerEnumType(InspectionKind, { name: 'InspectionKind' });
+registerEnumType(InspectionStatus, { name: 'InspectionStatus' });
+registerEnumType(AssessmentSource, { name: 'AssessmentSource' });
+registerEnumType(StatisticsGrouping, { name: 'StatisticsGrouping' });
 
 /** The severities at or above `min`, for "at least this severity" filters. */
 export function severitiesFrom(min: Severity): Severity[] {

@@ -45,6 +45,10 @@ export class IndicatorEntity extends SharedObjectColumns {
   @Column({ name: 'revoked_reason', type: 'text', nullable: true })
   revokedReason!: string | null;
 
+  /** When it was revoked (cleared when the author posts it again): ends an exposure in the registry's statistics. */
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  revokedAt!: Date | null;
+
   @Column({ name: 'first_reported', type: 'timestamptz', default: () => 'now()' })
   firstReported!: Date;
 

@@ -50,7 +50,7 @@ export const UPSERT_INDICATORS_SQL = `INSERT INTO indicators (observable_id, aut
    tlp = EXCLUDED.tlp, recipient_org_ids = EXCLUDED.recipient_org_ids, recipient_group_ids = EXCLUDED.recipient_group_ids,
    confidence = EXCLUDED.confidence, severity = EXCLUDED.severity, threat_types = EXCLUDED.threat_types, tags = EXCLUDED.tags,
    valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until, description = EXCLUDED.description,
-   revoked = false, revoked_reason = NULL, last_reported = now(), updated_by = EXCLUDED.updated_by
+   revoked = false, revoked_reason = NULL, revoked_at = NULL, last_reported = now(), updated_by = EXCLUDED.updated_by
  RETURNING id, observable_id, (xmax = 0) AS inserted`;
 
 /** A checked item, ready to be written (also what test/bench/ingest.bench.ts sends raw). */
@@ -233,8 +233,9 @@ export class IndicatorService {
       await this.authz.authorize(p, 'indicator.revoke', { target: { type: 'Indicator', id: iid }, authorId: ind.authorId });
       ind.revoked = true;
       ind.revokedReason = why;
+      ind.revokedAt = ind.revokedAt ?? new Date();
       ind.updatedBy = actorName(p);
-      await m.update(IndicatorEntity, { id: ind.id }, { revoked: true, revokedReason: why, updatedBy: ind.updatedBy });
+      await m.update(IndicatorEntity, { id: ind.id }, { revoked: true, revokedReason: why, revokedAt: ind.revokedAt, updatedBy: ind.updatedBy });
       await this.audit.record(p, { action: 'indicator.revoke', targetType: 'Indicator', targetId: ind.id, detail: { reason: why } }, m);
       return ind;
     });

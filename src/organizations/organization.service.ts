@@ -5,6 +5,7 @@ import { checkPublicJwk } from '../auth/jwk';
 import type { Principal } from '../auth/principal';
 import { KeyStatus, OrgKind, OrgStatus, Role, ROLE_ORDER, Tlp } from '../common/enums';
 import { badInput, conflict, InputProblem, notFound } from '../common/errors';
+import { groupBy } from '../common/group';
 import type { Page } from '../common/pagination';
 import { CLOCK_SKEW_MS, lookupKey, optionalText, pattern, text, textProblem } from '../common/validate';
 import { keysetPage } from '../db/paging';
@@ -295,15 +296,4 @@ export class OrganizationService {
     await this.authz.authorize(p, action, { target: { type: 'Organization', id: org.code }, organizationId: org.id, organizationCode: org.code });
     return org;
   }
-}
-
-function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const r of rows) {
-    const k = key(r);
-    const list = out.get(k);
-    if (list) list.push(r);
-    else out.set(k, [r]);
-  }
-  return out;
 }

@@ -5,6 +5,8 @@ import { SharedObjectColumns } from '../organizations/shared-object.entity';
 /** The live warning log: the source of truth for subscriptions (filled by the warnings module). */
 @Entity('warnings')
 @Index('ix_warnings_seq', ['seq'], { unique: true })
+// The registry's statistics read every EXPOSURE warning: without it, they scan the whole log.
+@Index('ix_warnings_exposure', ['subjectId'], { where: "kind = 'EXPOSURE'" })
 export class WarningEntity extends SharedObjectColumns {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

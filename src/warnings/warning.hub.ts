@@ -156,6 +156,7 @@ export class WarningHub {
   private draining: Promise<void> | undefined;
   private retry: NodeJS.Timeout | undefined;
   private started = false;
+  private readonly entryListeners = new Set<(rows: WarningEntity[]) => void>();
 
   constructor(
     private readonly warnings: WarningService,
@@ -181,6 +182,16 @@ export class WarningHub {
     this.subscribers.clear();
     await this.broker.close();
     await this.draining;
+  }
+
+  /**
+   * Calls `listener` with each batch of new log entries this process reads,
+   * in order, whoever subscribes: for consumers that react to the log rather
+   * than deliver it (live statistics). Returns the unsubscribe function.
+   */
+  onEntries(listener: (rows: WarningEntity[]) => void): () => void {
+    this.entryListeners.add(listener);
+    return () => this.entryListeners.delete(listener);
   }
 
   get subscriberCount(): number {
@@ -259,6 +270,13 @@ export class WarningHub {
         queued,
         ms: Date.now() - started,
       });
+      for (const l of this.entryListeners) {
+        try {
+          l(rows);
+        } catch (err) {
+          logger.warn('a warning-log listener failed', { error: (err as Error).message });
+        }
+      }
       if (rows.length < FETCH_BATCH) return;
     }
   }

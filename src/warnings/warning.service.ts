@@ -11,14 +11,14 @@ import { WarningEntity } from './warning.entity';
 import { visibleByIds, where } from '../db/filters';
 import type { WarningFilter } from './warning.inputs';
 
-const SUBJECT_TYPES = ['Advisory', 'Indicator', 'Incident'];
+const SUBJECT_TYPES = ['Advisory', 'Indicator', 'Incident', 'SafetyDossier', 'Inspection', 'RankingSnapshot'];
 
 export interface WarningDraft {
   kind: WarningKind;
   severity: Severity;
   title: string;
   summary: string | null;
-  subjectType: 'Advisory' | 'Indicator' | 'Incident';
+  subjectType: 'Advisory' | 'Indicator' | 'Incident' | 'SafetyDossier' | 'Inspection' | 'RankingSnapshot';
   subjectId: string;
   authorId: string;
   tlp: Tlp;

@@ -23,10 +23,10 @@ export class WarningType extends SharedObjectType {
   @Field(() => String, { nullable: true })
   summary!: string | null;
 
-  @Field(() => String, { description: 'Advisory, Indicator or Incident.' })
+  @Field(() => String, { description: 'Advisory, Indicator, Incident, SafetyDossier, Inspection or RankingSnapshot.' })
   subjectType!: string;
 
-  @Field(() => ID, { description: 'The id of the advisory, indicator or incident it is about.' })
+  @Field(() => ID, { description: 'The id of the object it is about.' })
   subjectId!: string;
 
   audienceOrgIds!: string[] | null;
@@ -54,6 +54,6 @@ export class WarningFilter implements In.WarningFilter {
   @Field(() => [WarningKind], { nullable: true })
   kinds?: WarningKind[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'Advisory, Indicator, Incident.' })
+  @Field(() => [String], { nullable: true, description: 'Advisory, Indicator, Incident, SafetyDossier, Inspection, RankingSnapshot.' })
   subjectTypes?: string[] | null;
 }

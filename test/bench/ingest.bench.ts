@@ -28,7 +28,6 @@
 import 'reflect-metadata';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -61,8 +60,9 @@ import { LIMIT_RULES } from '../../src/api/validation';
 import { createServices, type Services } from '../../src/api/services';
 import { OBSERVABLE_IDS_SQL, UPSERT_INDICATORS_SQL, type IndicatorRow } from '../../src/intel/indicator.service';
 import { ENSURE_OBSERVABLES_SQL } from '../../src/intel/observable.writes';
-import { cleanUp } from './cleanup';
+import { closeBench } from './cleanup';
 import { openBenchDatabase } from './database';
+import { agent, median, msSince, now, p95, post, timed } from './timing';
 
 logger.setLevel((process.env.BENCH_LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error' | 'silent') ?? 'silent');
 
@@ -98,9 +98,6 @@ interface Item {
 
 /** One row as IndicatorService.checkItem would produce it, without the item index. */
 type SqlRow = Omit<IndicatorRow, 'index'>;
-
-const now = () => process.hrtime.bigint();
-const msSince = (t0: bigint) => Number(now() - t0) / 1e6;
 
 const RUN = randomBytes(3).toString('hex');
 let serial = 0;
@@ -302,50 +299,6 @@ async function copyIngest(c: Client, rows: SqlRow[], authorId: string, actor: st
   return n;
 }
 
-// ---------------------------------------------------------------- HTTP client (node:http, keep-alive, pre-serialised body)
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-
-function post(url: string, token: string, body: Buffer): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${token}` },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-// ---------------------------------------------------------------- timing and statistics
-
-async function timed<T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
-  const t0 = now();
-  const value = await fn();
-  return { ms: msSince(t0), value };
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-/** Nearest-rank p95, not interpolated: with 20 samples it is the second largest. */
-const p95 = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)];
-};
-
 // ---------------------------------------------------------------- the run
 
 interface Env {
@@ -401,18 +354,7 @@ beforeAll(async () => {
   env.setupMs = msSince(t0);
 }, 180_000);
 
-afterAll(async () => {
-  await cleanUp([
-    ['agent', () => agent.destroy()],
-    ['server', () => env.server?.close()],
-    ['raw client', () => env.raw?.end()],
-    ['data source', () => env.db?.isInitialized && env.db.destroy()],
-    ['drop database', () => env.admin?.query(`DROP DATABASE IF EXISTS "${env.dbName}" WITH (FORCE)`)],
-    ['admin client', () => env.admin?.end()],
-    ['embedded postgres', () => env.embedded?.stop()],
-    ['temp dir', () => env.tmp && fs.rmSync(env.tmp, { recursive: true, force: true })],
-  ]);
-}, 120_000);
+afterAll(() => closeBench(env, agent), 120_000);
 
 type Samples = Record<string, number[]>;
 

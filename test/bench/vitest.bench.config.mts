@@ -4,8 +4,9 @@ import { defineConfig } from 'vitest/config';
 const require = createRequire(import.meta.url);
 
 /**
- * `npm run bench:ingest`: the bulk-ingest benchmark only. Not part of `npm test`
- * (whose include is test/**\/*.test.ts); it starts its own PostgreSQL, so no globalSetup.
+ * `npm run bench:ingest` and `npm run bench:registry`: one benchmark each (the
+ * script names its file). Not part of `npm test` (whose include is
+ * test/**\/*.test.ts); each starts its own PostgreSQL, so no globalSetup.
  */
 export default defineConfig({
   resolve: {
@@ -13,7 +14,7 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['test/bench/ingest.bench.ts'],
+    include: ['test/bench/ingest.bench.ts', 'test/bench/registry.bench.ts'],
     pool: 'forks',
     fileParallelism: false,
     // The results table is the output: let it through as printed, not buffered per test.
