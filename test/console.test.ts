@@ -197,6 +197,34 @@ describe.skipIf(!CHROMIUM)('web console in Chromium', { timeout: 120_000 }, () =
     }
   });
 
+  it('declares a range, has it approved in the review queue, and then shows the exposure', async () => {
+    const owner = await newPage();
+    await signIn(owner.page, base, keys, 'DANANG', ['ADMIN']);
+    await owner.page.locator('nav a[data-page=exposure]').click();
+    await owner.page.locator('.pager .total').first().waitFor(); // the page has loaded (it fills the form with the ranges it read)
+    await owner.page.locator('#set-ranges textarea[name=ranges]').fill('198.51.100.0/24');
+    await owner.page.locator('#set-ranges button[type=submit]').click();
+    await owner.page.locator('#ranges tr', { hasText: 'PENDING' }).waitFor();
+
+    const admin = await newPage();
+    await signIn(admin.page, base, keys, 'VNCERT', ['ADMIN']);
+    await admin.page.locator('nav a[data-page=exposure]').click();
+    const row = admin.page.locator('#review-queue tr', { hasText: '198.51.100.0/24' });
+    await row.locator('button', { hasText: 'Approve' }).click();
+    await admin.page.locator('#review-queue tr', { hasText: '198.51.100.0/24' }).waitFor({ state: 'detached' });
+
+    const posted = await app.gql(await c.bkav.token([Role.CONTRIBUTOR]), 'mutation($i: [IndicatorInput!]!) { submitIndicators(input: $i) { created } }', {
+      i: [{ type: 'IPV4', value: '198.51.100.7', severity: 'HIGH', tlp: 'GREEN', threatTypes: ['BOTNET'] }],
+    });
+    expect(posted.body.data?.submitIndicators.created).toBe(1);
+    await owner.page.reload();
+    await signIn(owner.page, base, keys, 'DANANG', ['ADMIN']);
+    await owner.page.locator('nav a[data-page=exposure]').click();
+    await owner.page.locator('#ranges tr', { hasText: 'APPROVED' }).waitFor();
+    await owner.page.locator('main tr', { hasText: '198.51.100.7' }).waitFor();
+    await shot(owner.page, 'exposure');
+  });
+
   it('drafts, revises and publishes an advisory, and shows the administration pages', async () => {
     const { page } = await newPage();
     await signIn(page, base, keys, 'VNCERT', ['ANALYST', 'ADMIN']);

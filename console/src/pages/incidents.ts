@@ -94,6 +94,6 @@ function IncidentDetail({ id }: { id: string }) {
     <${ErrorBox} error=${act.error} />
     <h3>${t('timeline')}</h3>
     <ol class="timeline" id="timeline">${inc.timeline.map((ev: any) => html`<li key=${ev.id}>${fmtDate(ev.at)} — ${ev.actorOrganization.code}/${ev.actorSubject}: ${ev.kind}
-      ${ev.toStatus ? ` ${ev.fromStatus ?? ''} → ${ev.toStatus}` : ''}${ev.note ? html`<div class="muted">${ev.note}</div>` : null}</li>`)}</ol>
+      ${ev.fromStatus && ev.toStatus ? ` ${ev.fromStatus} → ${ev.toStatus}` : ''}${ev.note ? html`<div class="muted">${ev.note}</div>` : null}</li>`)}</ol>
   </div>`;
 }
