@@ -29,7 +29,7 @@ describe.skipIf(!CHROMIUM)('web console in Chromium', { timeout: 120_000 }, () =
   beforeAll(async () => {
     app = await startTestApp();
     c = await community(app);
-    keys = writeKeys([c.vncert, c.bkav, c.mof, c.mofTax, c.danang]);
+    keys = writeKeys([c.vncert, c.bkav, c.viettel, c.mof, c.mofTax, c.danang]);
     base = app.url.replace(/\/graphql$/, '/');
     browser = await launch(CHROMIUM!);
     fs.mkdirSync(SHOTS, { recursive: true });
@@ -87,6 +87,14 @@ describe.skipIf(!CHROMIUM)('web console in Chromium', { timeout: 120_000 }, () =
     // The ministry platform is not on this server: its pages say so instead of failing.
     await page.locator('nav a[data-page=systems]').click();
     await expect(page.locator('.unavailable').textContent()).resolves.toContain('Not available on this server');
+  });
+
+  it('signs in with a pasted token', async () => {
+    const { page } = await newPage();
+    await page.goto(base);
+    await page.locator('textarea[name=token]').fill(await c.bkav.token([Role.VIEWER], 'pasted-user'));
+    await page.locator('#signin button[type=submit]').click();
+    await page.locator('#who', { hasText: 'pasted-user @ BKAV (VIEWER)' }).waitFor();
   });
 
   it('shows a warning that arrives live, with an unread count on other pages', async () => {
@@ -195,6 +203,15 @@ describe.skipIf(!CHROMIUM)('web console in Chromium', { timeout: 120_000 }, () =
       await other.page.goto(`${base}#/incidents/${id}`);
       await other.page.locator('#not-found').waitFor();
     }
+
+    // Shared by the reporter with VIETTEL: VIETTEL now reads it (and still nobody else).
+    await reporter.page.locator('#share input[name=share]').fill('VIETTEL');
+    await reporter.page.locator('#share button[type=submit]').click();
+    await reporter.page.locator('#recipients', { hasText: 'VIETTEL' }).waitFor();
+    const viettel = await newPage();
+    await signIn(viettel.page, base, keys, 'VIETTEL', ['VIEWER']);
+    await viettel.page.locator('nav a[data-page=incidents]').click();
+    await viettel.page.locator(`tr.incident[data-id="${id}"]`).waitFor();
   });
 
   it('declares a range, has it approved in the review queue, and then shows the exposure', async () => {
