@@ -57,11 +57,16 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-/** A ready-to-paste call with a fresh analyst token, when the demo coordinator's key is at hand. */
+/** Where the console is and how to sign in to it; a ready-to-paste call with a fresh analyst token, when the demo coordinator's key is at hand. */
 async function printWelcome(config: Config, url: string): Promise<void> {
   const keyFile = demoKeyPath(config.dataDir, 'VNCERT');
-  const lines = [`\nThreatFed is running at ${url}\n`];
+  const consoleUrl = url.replace(/\/graphql$/, '/');
+  const lines = [`\nThreatFed is running at ${url}\n`, `Web console: ${consoleUrl}`];
   if (fs.existsSync(keyFile)) {
+    lines.push(
+      `  sign in as the demo analyst: pick the key file ${keyFile}`,
+      `  (organisation VNCERT, role ANALYST; the key stays in the browser, which signs 10-minute tokens itself)\n`,
+    );
     const token = await mintToken(readPrivateKey(keyFile), { org: 'VNCERT', sub: 'demo-analyst', roles: [Role.ANALYST], audience: config.tokenAudience, ttl: 900 });
     const query = JSON.stringify({ query: '{ me { subject roles organization { code } } indicators(first: 5) { totalCount edges { node { observable { type value } severity tlp author { code } } } } }' });
     lines.push(
@@ -71,6 +76,8 @@ async function printWelcome(config: Config, url: string): Promise<void> {
       `  -d '${query}'\n`,
       `Mint another: npm run -s cli -- token mint --org VNCERT --key ${keyFile} --sub you --roles ANALYST\n`,
     );
+  } else {
+    lines.push('  sign in with your organisation\'s private JWK file (or paste a token)\n');
   }
   process.stdout.write(lines.join('\n') + '\n');
 }

@@ -7,6 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ErrorCode } from '../common/errors';
 import type { Config } from '../config';
+import { mountConsole } from './console';
 import { createContext, type Context } from './context';
 import { formatError } from './errors';
 import { startHousekeeping } from './housekeeping';
@@ -35,7 +36,7 @@ export type ServerConfig = Pick<Config, 'host' | 'port' | 'isDev'> & Partial<Pic
 
 /**
  * One HTTP server: GraphQL over HTTP and over graphql-ws on /graphql, the
- * probes (/healthz, /readyz), and, on a listener of its own, /metrics.
+ * probes (/healthz, /readyz), the web console at /, and, on a listener of its own, /metrics.
  */
 export async function startServer(config: ServerConfig, services: Services, opts: { timeouts?: typeof HTTP_TIMEOUTS } = {}): Promise<RunningServer> {
   const schema = await createSchema(services);
@@ -116,6 +117,7 @@ export async function startServer(config: ServerConfig, services: Services, opts
     noteErrors(res.locals.record as OperationRecord | undefined, [{ extensions: { code: ErrorCode.BAD_USER_INPUT } }]);
     res.status(err.status).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT } }] });
   });
+  mountConsole(app, schema, services.tokens.audience);
 
   await services.warningHub.start();
   services.statisticsHub.start();

@@ -50,7 +50,7 @@ export class TokenVerifier {
 
   constructor(
     private readonly db: DataSource,
-    private readonly audience: string,
+    readonly audience: string,
     private readonly maxLifetimeS: number,
   ) {}
 
