@@ -34,7 +34,8 @@ export function schemaErrors(obj: Record<string, unknown>): string[] {
   validators ??= load();
   const v = validators.get(String(obj.type));
   if (!v) return [`no schema for type ${String(obj.type)}`];
-  return v(obj) ? [] : (v.errors ?? []).map((e) => `${String(obj.id)} ${e.instancePath} ${e.message}`);
+  const id = String(obj.id);
+  return v(obj) ? [] : (v.errors ?? []).map((e) => `${id} ${e.instancePath} ${e.message}`);
 }
 
 function refsOf(v: unknown, key = ''): string[] {
