@@ -8,6 +8,7 @@ import { OrganizationResolver, PrincipalResolver } from '../organizations/organi
 import { OrganizationLimitsResolver } from '../organizations/rate-limit.resolver';
 import { SharingGroupResolver } from '../organizations/sharing-group.resolver';
 import { WarningResolver, WarningSubscriptionResolver } from '../warnings/warning.resolver';
+import { STIX_RESOLVERS, stixResolverInstances } from '../interop/stix.resolver';
 import type { Services } from './services';
 
 /** Every module's resolvers; schema.ts builds from this list. */
@@ -26,6 +27,7 @@ export const RESOLVERS = [
   WarningResolver,
   WarningSubscriptionResolver,
   AuditResolver,
+  ...STIX_RESOLVERS,
 ] as const;
 
 /** One instance of each resolver, given the services it calls (constructor injection, no globals). */
@@ -45,5 +47,6 @@ export function resolverInstances(s: Services): object[] {
     new WarningResolver(s.warnings),
     new WarningSubscriptionResolver(),
     new AuditResolver(s.auditLog),
+    ...stixResolverInstances(s),
   ];
 }
