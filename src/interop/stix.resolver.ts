@@ -15,6 +15,7 @@ import { IndicatorType, SightingType } from '../intel/intel.types';
 import type { SightingEntity } from '../intel/sighting.entity';
 import type { OrganizationEntity } from '../organizations/organization.entity';
 import { OrganizationType } from '../organizations/organization.types';
+import { StixImportResolver } from './stix-import.resolver';
 import { StixExporter, type ExportSet } from './stix/exporter';
 import { advisoryToStix, identityToStix, incidentToStix, indicatorToStix, sightingToStix } from './stix/to-stix';
 
@@ -135,8 +136,8 @@ export class OrganizationStixResolver {
 }
 
 /** The STIX resolvers, for src/api/resolvers.ts. */
-export const STIX_RESOLVERS = [StixResolver, IndicatorStixResolver, SightingStixResolver, IncidentStixResolver, AdvisoryStixResolver, OrganizationStixResolver] as const;
+export const STIX_RESOLVERS = [StixResolver, StixImportResolver, IndicatorStixResolver, SightingStixResolver, IncidentStixResolver, AdvisoryStixResolver, OrganizationStixResolver] as const;
 
 export function stixResolverInstances(s: Services): object[] {
-  return [new StixResolver(s), new IndicatorStixResolver(), new SightingStixResolver(), new IncidentStixResolver(), new AdvisoryStixResolver(), new OrganizationStixResolver()];
+  return [new StixResolver(s), new StixImportResolver(s), new IndicatorStixResolver(), new SightingStixResolver(), new IncidentStixResolver(), new AdvisoryStixResolver(), new OrganizationStixResolver()];
 }
