@@ -68,6 +68,16 @@ export async function admit(
   }
 }
 
+/** The same budgets for a request that is not a GraphQL operation (TAXII): a read, or a write of `items` objects. */
+export async function admitRequest(services: Services, p: Principal, items?: number): Promise<void> {
+  try {
+    if (items !== undefined) await services.limits.take(p, 'bulkItems', Math.max(1, items));
+    else await services.limits.take(p, 'reads', 1);
+  } catch (err) {
+    throw limited(services, p, err);
+  }
+}
+
 /** Holds one of the organisation's websocket connection slots (released with the returned function) or throws RATE_LIMITED. */
 export async function admitConnection(services: Services, p: Principal): Promise<() => Promise<void>> {
   try {
