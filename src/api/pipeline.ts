@@ -104,6 +104,13 @@ function mutationItems(operation: OperationDefinitionNode, variables: Readonly<R
       items += 1;
       continue;
     }
+    // importStix counts the objects of its bundle, like a bulk call counts its items.
+    const bundle = sel.arguments?.find((a) => a.name.value === 'bundle')?.value;
+    const bundleValue = bundle?.kind === Kind.VARIABLE ? variables?.[bundle.name.value] : undefined;
+    if (bundleValue && Array.isArray((bundleValue as { objects?: unknown }).objects)) {
+      items += Math.max(1, (bundleValue as { objects: unknown[] }).objects.length);
+      continue;
+    }
     const value = sel.arguments?.find((a) => a.name.value === 'input')?.value;
     if (value?.kind === Kind.LIST) items += Math.max(1, value.values.length);
     else if (value?.kind === Kind.VARIABLE && Array.isArray(variables?.[value.name.value])) {
