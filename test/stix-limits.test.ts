@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Role } from '../src/common/enums';
-import { startTestApp, type TestApp } from './support/app';
-import { community, type Community } from './support/fixtures';
+import { communityApp } from './support/fixtures';
 
 /** importStix spends the bulk-items budget by the objects of its bundle, not as one item. */
-let app: TestApp;
-let c: Community;
-beforeAll(async () => {
-  app = await startTestApp();
-  c = await community(app);
-});
-afterAll(() => app?.close());
+const t = communityApp();
 
 const IMPORT = 'mutation($b: JSONObject!) { importStix(bundle: $b) { imported } }';
 const bundle = (n: number, tag: string) => ({
@@ -20,6 +13,7 @@ const bundle = (n: number, tag: string) => ({
 
 describe('importStix and the rate limits', () => {
   it('counts each object against bulkItemsPerMinute', async () => {
+    const { app, c } = t;
     const admin = await c.vncert.token([Role.ADMIN]);
     const set = await app.gql(admin, 'mutation { setOrganizationLimits(organization: "BKAV", limits: { bulkItemsPerMinute: 100 }) { code } }');
     expect(set.body.errors).toBeUndefined();
