@@ -117,6 +117,12 @@ describe('TAXII 2.1', () => {
       expect((await taxii(tokens[who], `${objectsUrl()}${amber}/`)).status, `${who} amber by id`).toBe(seesAmber ? 200 : 404);
       expect((await taxii(tokens[who], `${objectsUrl()}${red}/versions/`)).status, `${who} red versions`).toBe(seesRed ? 200 : 404);
     }
+    const versions = await taxii(tokens.bkav, `${objectsUrl()}${red}/versions/`);
+    const v = versions.body.versions[0];
+    expect((await taxii(tokens.bkav, `${objectsUrl()}${red}/?match[version]=${v}`)).body.objects).toHaveLength(1);
+    expect((await taxii(tokens.bkav, `${objectsUrl()}${red}/?match[version]=2001-01-01T00:00:00.000Z`)).status).toBe(404);
+    expect((await taxii(tokens.bkav, `${objectsUrl()}?match[spec_version]=2.0`)).body.objects).toEqual([]);
+    expect((await taxii(tokens.bkav, `${objectsUrl()}?match[spec_version]=2.1&match[version]=all&limit=1`)).body.objects.length).toBeGreaterThan(0);
   });
 
   it('imports POSTed envelopes through the STIX path, refuses viewers and oversized bodies', async () => {

@@ -5,6 +5,7 @@ import type { Services } from '../../api/services';
 import { toTaxiiError } from '../../api/taxii-errors';
 import { finishRecord, startRecord, type OperationRecord } from '../../api/operation-log';
 import type { Principal } from '../../auth/principal';
+import type { IndicatorEntity } from '../../intel/indicator.entity';
 import { openCursor, sealCursor } from '../../common/cursor';
 import { badInput, notFound, unauthenticated } from '../../common/errors';
 import { StixExporter } from '../stix/exporter';
@@ -92,22 +93,32 @@ export function mountTaxii(app: Express, services: Services): void {
   router.get('/api/collections/:collection/', wrap(async (req) => (checkCollection(req), collection())));
 
   /** One page of the collection in date_added order; `next` seals the query and the last row. */
-  const page = async (req: Request, p: Principal, ids?: string[]) => {
+  const page = async (req: Request, p: Principal, ids?: string[], qOverride?: Record<string, string | undefined>): Promise<{ items: IndicatorEntity[]; added: Map<string, string>; more: boolean; next: string | undefined }> => {
     checkCollection(req);
-    const q = req.query as Record<string, string | undefined>;
+    const q = qOverride ?? (req.query as Record<string, string | undefined>);
     const limit = q.limit === undefined ? DEFAULT_LIMIT : Number(q.limit);
     if (!Number.isInteger(limit) || limit < 1) throw badInput('limit', 'must be a positive integer');
     const addedAfter = q.added_after;
     if (addedAfter !== undefined && Number.isNaN(Date.parse(addedAfter))) throw badInput('added_after', 'must be a timestamp');
     const matchId = q['match[id]']?.split(',');
     const matchType = q['match[type]']?.split(',');
-    const query = { c: req.params.collection, a: addedAfter ?? null, i: matchId ?? null, y: matchType ?? null };
+    const query = { c: req.params.collection, a: addedAfter ?? null, i: matchId ?? null, y: matchType ?? null, s: q['match[spec_version]'] ?? null, v: q['match[version]'] ?? null };
     let after: { t: string; id: string } | undefined;
     if (q.next) {
       const c = openCursor(SCOPE, q.next, 'next');
       // The query travels inside the cursor and must be the same on use: another filter would skip or repeat objects.
       if (JSON.stringify(c.q) !== JSON.stringify(query)) throw badInput('next', 'belongs to another query');
       after = { t: String(c.t), id: String(c.id) };
+    }
+    // One version per object (the current one), all STIX 2.1: version first/last/all keep it, a timestamp must equal it.
+    const specVersion = q['match[spec_version]']?.split(',');
+    const version = q['match[version]']?.split(',');
+    const none = { items: [], added: new Map<string, string>(), more: false, next: undefined };
+    if (specVersion && !specVersion.includes('2.1')) return none;
+    if (version && !version.some((v) => ['first', 'last', 'all'].includes(v))) {
+      const r = await page(req, p, ids, { ...q, 'match[version]': 'all' });
+      r.items = r.items.filter((i) => version.includes(i.lastReported.toISOString()));
+      return r;
     }
     if (matchType && !matchType.includes('indicator')) return { items: [], added: new Map<string, string>(), more: false, next: undefined };
     const stixIds = matchId ?? ids;
