@@ -12,7 +12,7 @@ import type { Metrics } from '../common/metrics';
  */
 export interface OperationRecord {
   requestId: string;
-  transport: 'http' | 'websocket';
+  transport: 'http' | 'websocket' | 'taxii';
   /** The websocket connection it arrived on. */
   connectionId?: string;
   /** The client's id of a websocket operation. */

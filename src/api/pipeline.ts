@@ -68,6 +68,16 @@ export async function admit(
   }
 }
 
+/** The same budgets for a request that is not a GraphQL operation (TAXII): a read, or a write of `items` objects. */
+export async function admitRequest(services: Services, p: Principal, items?: number): Promise<void> {
+  try {
+    if (items !== undefined) await services.limits.take(p, 'bulkItems', Math.max(1, items));
+    else await services.limits.take(p, 'reads', 1);
+  } catch (err) {
+    throw limited(services, p, err);
+  }
+}
+
 /** Holds one of the organisation's websocket connection slots (released with the returned function) or throws RATE_LIMITED. */
 export async function admitConnection(services: Services, p: Principal): Promise<() => Promise<void>> {
   try {
@@ -92,6 +102,13 @@ function mutationItems(operation: OperationDefinitionNode, variables: Readonly<R
   for (const sel of operation.selectionSet.selections) {
     if (sel.kind !== Kind.FIELD) {
       items += 1;
+      continue;
+    }
+    // importStix counts the objects of its bundle, like a bulk call counts its items.
+    const bundle = sel.arguments?.find((a) => a.name.value === 'bundle')?.value;
+    const bundleValue = bundle?.kind === Kind.VARIABLE ? variables?.[bundle.name.value] : undefined;
+    if (bundleValue && Array.isArray((bundleValue as { objects?: unknown }).objects)) {
+      items += Math.max(1, (bundleValue as { objects: unknown[] }).objects.length);
       continue;
     }
     const value = sel.arguments?.find((a) => a.name.value === 'input')?.value;

@@ -14,6 +14,7 @@ import { RequirementResolver, RequirementStatusResolver } from '../registry/requ
 import { StatisticsGroupResolver, StatisticsResolver, StatisticsSubscriptionResolver } from '../registry/statistics.resolver';
 import { InformationSystemResolver } from '../registry/system.resolver';
 import { WarningResolver, WarningSubscriptionResolver } from '../warnings/warning.resolver';
+import { STIX_RESOLVERS, stixResolverInstances } from '../interop/stix.resolver';
 import type { Services } from './services';
 
 /** Every module's resolvers; schema.ts builds from this list. */
@@ -46,6 +47,7 @@ export const RESOLVERS = [
   RankingResolver,
   RankingSnapshotResolver,
   RankingAudienceResolver,
+  ...STIX_RESOLVERS,
 ] as const;
 
 /** One instance of each resolver, given the services it calls (constructor injection, no globals). */
@@ -79,5 +81,6 @@ export function resolverInstances(s: Services): object[] {
     new RankingResolver(s.ranking),
     new RankingSnapshotResolver(),
     new RankingAudienceResolver(),
+    ...stixResolverInstances(s),
   ];
 }

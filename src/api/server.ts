@@ -1,3 +1,4 @@
+import { mountTaxii } from '../interop/taxii/server';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -82,6 +83,7 @@ export async function startServer(config: ServerConfig, services: Services, opts
   let stopping = false;
   app.get('/healthz', liveness);
   app.get('/readyz', readiness(services, () => stopping));
+  mountTaxii(app, services);
 
   app.use(
     '/graphql',

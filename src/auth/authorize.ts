@@ -69,6 +69,8 @@ const CATALOGUE = {
   /** Reading what the sharing policy allows, subscribing to warnings. */
   read: { role: Role.VIEWER },
   'indicator.submit': { role: Role.CONTRIBUTOR },
+  /** Importing STIX 2.1 bundles or TAXII envelopes (GraphQL importStix, TAXII objects POST, cli taxii pull). */
+  'stix.import': { role: Role.CONTRIBUTOR },
   'indicator.revoke': {
     role: Role.CONTRIBUTOR,
     rule: (p, s) => (s.authorId === p.orgId ? null : 'only the organisation that posted an indicator may revoke it'),

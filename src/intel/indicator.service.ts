@@ -212,6 +212,33 @@ export class IndicatorService {
     return keysetPage(qb, 't', args);
   }
 
+  /**
+   * Indicators the caller may read in ascending order of when their current
+   * version was added (`last_reported`, microseconds kept as text), then id:
+   * the keyset of TAXII's `date_added` paging. `after` is the last row a client
+   * saw; `addedAfter` is strict.
+   */
+  async addedPage(
+    p: Principal,
+    q: { after?: { t: string; id: string }; addedAfter?: string; at?: string; ids?: string[]; limit: number },
+  ): Promise<{ items: IndicatorEntity[]; added: Map<string, string>; hasMore: boolean; nextAdded?: string }> {
+    const pol = visibleTo(p, 't');
+    const qb = this.db.getRepository(IndicatorEntity).createQueryBuilder('t').innerJoinAndSelect('t.observable', 'o').where(pol.sql, pol.params)
+      .addSelect(`to_char(t.last_reported AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'date_added');
+    // A row written by a transaction still open carries its start time, and would commit behind a client that has paged past it:
+    // serve only rows older than every open transaction (it needs pg_read_all_stats to see other roles' sessions).
+    qb.andWhere(`t.last_reported < coalesce((SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid() AND backend_type = 'client backend'), now())`);
+    if (q.after) qb.andWhere('(t.last_reported, t.id) > (CAST(:at AS timestamptz), CAST(:aid AS uuid))', { at: q.after.t, aid: q.after.id });
+    if (q.addedAfter) qb.andWhere('t.last_reported > CAST(:addedAfter AS timestamptz)', { addedAfter: q.addedAfter });
+    if (q.ids) qb.andWhere('t.id = ANY(CAST(:ids AS uuid[]))', { ids: q.ids });
+    if (q.at) qb.andWhere('t.last_reported = CAST(:at_ts AS timestamptz)', { at_ts: q.at });
+    qb.orderBy('t.last_reported', 'ASC').addOrderBy('t.id', 'ASC').limit(q.limit + 1);
+    const { raw, entities } = await qb.getRawAndEntities();
+    const added = new Map<string, string>(raw.map((r: { t_id: string; date_added: string }) => [r.t_id, r.date_added]));
+    const extra = entities[q.limit];
+    return { items: entities.slice(0, q.limit), added, hasMore: !!extra, nextAdded: extra && added.get(extra.id) };
+  }
+
   /** One indicator if the caller may read it; null for hidden and missing alike. */
   async byId(p: Principal, id: string): Promise<IndicatorEntity | null> {
     return visibleById(this.db.manager, IndicatorEntity, visibleTo(p, 't'), checkId(id), { join: ['observable', 'o'] });
