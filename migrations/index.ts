@@ -6,6 +6,7 @@ import { AssetRangeReview1796114575152 } from './1796114575152-AssetRangeReview'
 import { RateLimits1796115476152 } from './1796115476152-RateLimits';
 import { AuditLogQuery1796115476153 } from './1796115476153-AuditLogQuery';
 import { SigningKeyRetirement1796115476154 } from './1796115476154-SigningKeyRetirement';
+import { AuthChangeNotify1796119254619 } from './1796119254619-AuthChangeNotify';
 
 export const MIGRATIONS = [
   Initial1795298023194,
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   RateLimits1796115476152,
   AuditLogQuery1796115476153,
   SigningKeyRetirement1796115476154,
+  AuthChangeNotify1796119254619,
 ];

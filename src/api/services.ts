@@ -60,10 +60,15 @@ export function createServices(db: DataSource, config: ServiceConfig, broker?: W
   const warnings = new WarningService(db, logBroker, config.warningMinSeverity ?? Severity.HIGH, metrics);
   metrics.sources.pool = () => poolStats(db);
   metrics.sources.listenerConnected = () => logBroker.connected;
+  const tokens = new TokenVerifier(db, config.tokenAudience, config.tokenMaxLifetime);
+  if (logBroker.onAuthChange) {
+    logBroker.onAuthChange(() => tokens.invalidate());
+    tokens.cacheWhile(() => logBroker.connected);
+  }
   return {
     db,
     metrics,
-    tokens: new TokenVerifier(db, config.tokenAudience, config.tokenMaxLifetime),
+    tokens,
     authz,
     audit,
     auditLog: new AuditLogService(db, authz),
