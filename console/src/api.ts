@@ -85,3 +85,11 @@ export function followWarnings(after: string | undefined, onEvent: (e: { cursor:
 }
 
 export const WARNING_FIELDS = 'id kind severity title summary tlp subjectType subjectId createdAt author { code }';
+
+/**
+ * Follows a subscription over the shared socket until stopped. No resume: a subscription such as `statistics`
+ * sends the current figures first, so the caller simply subscribes again later if it needs to.
+ */
+export function live<T>(query: string, variables: Record<string, unknown>, onData: (d: T) => void, onEnd: () => void): () => void {
+  return ws().subscribe<T>({ query, variables }, { next: (msg) => msg.data && onData(msg.data as T), error: onEnd, complete: onEnd });
+}

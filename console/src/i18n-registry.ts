@@ -1,0 +1,36 @@
+// Strings of the ministry platform's pages (information systems, dossiers, statistics, ranking) and of the STIX upload.
+export const registryEn = {
+  systemList: 'Systems', reviewQueueDossiers: 'Dossiers to review', dossiersTab: 'Dossiers', unmetTab: 'Unmet requirements',
+  nameContains: 'Name contains', owner: 'Owner', level: 'Level', proposedLevel: 'Proposed level', approvedLevel: 'Approved level', requiredLevel: 'Required level',
+  approvedUntil: 'Approved until', reviewer: 'Competent reviewer', purpose: 'Purpose', ranges: 'Address ranges', lifecycle: 'Lifecycle',
+  checklist: 'Checklist', met: 'met', notMet: 'not met', requirement: 'Requirement', evidence: 'Evidence', registerSystem: 'Register a system',
+  dossier: 'Safety-level dossier', dossierHistory: 'History', measures: 'Protection measures (one per line)', submitDossier: 'Submit a dossier',
+  submittedAt: 'Submitted', submittedBy: 'Submitted by', version: 'Version', attachments: 'Attachments', comments: 'Comments', validUntil: 'Valid until (optional)',
+  approveDossier: 'Approve', returnDossier: 'Return with comments', withdrawDossier: 'Withdraw', reviewComments: 'Reviewer\'s comments',
+  currentDossier: 'Current dossier', noSystem: 'No such system, or not yours to read.', systemsCount: 'systems', applicable: 'applicable',
+  statisticsOf: 'Statistics over what you may read', groupBy: 'Group by', byOrganisation: 'organisation', byRegion: 'region (province)', byKind: 'kind', bySector: 'sector',
+  approvalCoverage: 'Approval coverage', approved: 'approved', notApproved: 'not approved', exposures: 'Exposure warnings', open: 'open', remediated: 'remediated',
+  openIncidents: 'Open incidents', requirementCompliance: 'Requirements met', unmetByRequirement: 'Most often unmet requirements', dossiersWaiting: 'Dossiers waiting',
+  meanWaiting: 'mean wait (h)', computedAt: 'computed', group: 'Group', ranking: 'Ranking', rank: 'Rank', score: 'Score', rankKinds: 'Rank kinds',
+  liveFigures: 'Live: the figures update as the registry changes.',
+  uploadStix: 'Upload a STIX 2.1 bundle (JSON)', imported: 'imported', stixResults: 'Objects in the bundle', objectType: 'Object type', reasonCol: 'Reason', atomic: 'All or nothing',
+  notifyOn: 'Notifications on', resolvedClosed: 'resolved or closed', mttr: 'mean time to remediate (h)',
+};
+
+export const registryVi: typeof registryEn = {
+  systemList: 'Hệ thống', reviewQueueDossiers: 'Hồ sơ chờ thẩm định', dossiersTab: 'Hồ sơ', unmetTab: 'Yêu cầu chưa đáp ứng',
+  nameContains: 'Tên chứa', owner: 'Chủ quản', level: 'Cấp độ', proposedLevel: 'Cấp độ đề xuất', approvedLevel: 'Cấp độ được phê duyệt', requiredLevel: 'Cấp độ phải đáp ứng',
+  approvedUntil: 'Phê duyệt đến', reviewer: 'Cơ quan thẩm định', purpose: 'Mục đích', ranges: 'Dải địa chỉ', lifecycle: 'Vòng đời',
+  checklist: 'Danh mục yêu cầu', met: 'đạt', notMet: 'chưa đạt', requirement: 'Yêu cầu', evidence: 'Bằng chứng', registerSystem: 'Đăng ký hệ thống',
+  dossier: 'Hồ sơ đề xuất cấp độ', dossierHistory: 'Lịch sử', measures: 'Biện pháp bảo vệ (mỗi dòng một biện pháp)', submitDossier: 'Nộp hồ sơ',
+  submittedAt: 'Ngày nộp', submittedBy: 'Người nộp', version: 'Phiên bản', attachments: 'Tệp đính kèm', comments: 'Ý kiến', validUntil: 'Hiệu lực đến (tùy chọn)',
+  approveDossier: 'Phê duyệt', returnDossier: 'Trả lại kèm ý kiến', withdrawDossier: 'Rút hồ sơ', reviewComments: 'Ý kiến thẩm định',
+  currentDossier: 'Hồ sơ hiện hành', noSystem: 'Không có hệ thống này, hoặc bạn không có quyền xem.', systemsCount: 'hệ thống', applicable: 'áp dụng',
+  statisticsOf: 'Thống kê trên phạm vi bạn được xem', groupBy: 'Nhóm theo', byOrganisation: 'tổ chức', byRegion: 'địa bàn (tỉnh)', byKind: 'loại hình', bySector: 'lĩnh vực',
+  approvalCoverage: 'Tỷ lệ được phê duyệt', approved: 'đã phê duyệt', notApproved: 'chưa phê duyệt', exposures: 'Cảnh báo phơi nhiễm', open: 'chưa xử lý', remediated: 'đã khắc phục',
+  openIncidents: 'Sự cố chưa xử lý xong', requirementCompliance: 'Tỷ lệ đáp ứng yêu cầu', unmetByRequirement: 'Yêu cầu thường chưa đáp ứng nhất', dossiersWaiting: 'Hồ sơ đang chờ',
+  meanWaiting: 'chờ trung bình (giờ)', computedAt: 'tính lúc', group: 'Nhóm', ranking: 'Xếp hạng', rank: 'Hạng', score: 'Điểm', rankKinds: 'Loại hình xếp hạng',
+  liveFigures: 'Trực tiếp: số liệu cập nhật khi dữ liệu thay đổi.',
+  uploadStix: 'Tải lên gói STIX 2.1 (JSON)', imported: 'nhập mới', stixResults: 'Các đối tượng trong gói', objectType: 'Loại đối tượng', reasonCol: 'Lý do', atomic: 'Tất cả hoặc không gì cả',
+  notifyOn: 'Đã bật thông báo', resolvedClosed: 'đã giải quyết hoặc đóng', mttr: 'thời gian khắc phục trung bình (giờ)',
+};
