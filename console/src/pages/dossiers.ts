@@ -14,7 +14,7 @@ const ROW = 'id version status proposedLevel submittedAt validUntil system { id 
 export const systemLink = (s: { id: string; name: string }) => html`<a href=${`#/systems/s/${encodeURIComponent(s.id)}`}>${s.name}</a>`;
 
 export const dossierHead = () =>
-  html`<th>${t('submittedAt')}</th><th>${t('systems')}</th><th>${t('owner')}</th><th>${t('proposedLevel')}</th><th>${t('version')}</th><th>${t('status')}</th><th>${t('approvedUntil')}</th>`;
+  html`<th>${t('submittedAt')}</th><th>${t('system')}</th><th>${t('owner')}</th><th>${t('proposedLevel')}</th><th>${t('version')}</th><th>${t('status')}</th><th>${t('approvedUntil')}</th>`;
 export const dossierRow = (d: any) => html`<tr key=${d.id} class="clickable dossier" data-id=${d.id} onClick=${() => (location.hash = `#/systems/d/${encodeURIComponent(d.id)}`)}>
   <td>${fmtDate(d.submittedAt)}</td><td>${d.system.name}</td><td>${d.owner.code}</td><td>${d.proposedLevel}</td><td>v${d.version}</td><td class="status">${d.status}</td><td>${fmtDate(d.validUntil)}</td></tr>`;
 
@@ -101,7 +101,7 @@ export function DossierDetail({ id, me }: { id: string; me: any }) {
       <dt>${t('owner')}</dt><dd>${d.owner.code}</dd>
       <dt>${t('proposedLevel')}</dt><dd>${d.proposedLevel}</dd>
       <dt>${t('submittedAt')}</dt><dd>${fmtDate(d.submittedAt)} (${d.submittedBy})</dd>
-      <dt>${t('reviewer')}</dt><dd>${d.reviewer ? `${d.reviewer.code} ${d.reviewedBy ?? ''} ${fmtDate(d.reviewedAt)}` : '—'}</dd>
+      <dt>${t('decidedBy')}</dt><dd>${d.reviewer ? `${d.reviewer.code} ${d.reviewedBy ?? ''} ${fmtDate(d.reviewedAt)}` : '—'}</dd>
       <dt>${t('approvedUntil')}</dt><dd>${fmtDate(d.validUntil)}</dd>
     </dl>
     <div class="panel">${d.description}</div>

@@ -97,7 +97,7 @@ function Unmet() {
       <${Paged} query=${`query($org: String, $first: Int, $after: String) { unmetRequirements(organization: $org, first: $first, after: $after) {
           totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id evidence assessedAt source requirement { code title level category } system { id name owner { code } } } } } }`}
         variables=${{ org: applied || undefined }} pick=${(d: any) => d.unmetRequirements} pageSize=${50}
-        head=${html`<th>${t('requirement')}</th><th>${t('level')}</th><th>${t('category')}</th><th>${t('systems')}</th><th>${t('owner')}</th><th>${t('evidence')}</th><th>${t('when')}</th>`}
+        head=${html`<th>${t('requirement')}</th><th>${t('level')}</th><th>${t('category')}</th><th>${t('system')}</th><th>${t('owner')}</th><th>${t('evidence')}</th><th>${t('when')}</th>`}
         row=${(r: any) => html`<tr key=${r.id} class="unmet-row"><td><code>${r.requirement.code}</code> ${r.requirement.title}</td><td>${r.requirement.level}</td><td>${r.requirement.category}</td>
           <td>${systemLink(r.system)}</td><td>${r.system.owner.code}</td><td>${r.evidence ?? ''}</td><td>${fmtDate(r.assessedAt)}</td></tr>`} />
     </div>
