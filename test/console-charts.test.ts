@@ -1,10 +1,11 @@
 // The statistics and ranking charts in Chromium: with provinces that have systems, approvals, exposures, incidents
 // and checklist lines, every chart draws bars (SVG rectangles with a real size on screen) with its table beside it,
 // the figures follow the grouping, and an approval made elsewhere shows up live. Any browser console error fails.
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { OrgKind, Role } from '../src/common/enums';
-import { describeConsole } from './support/console';
+import { describeConsole, SHOTS } from './support/console';
 import { createOrg } from './support/fixtures';
 import { approvedRanges, ok, RECORD, registerSystem, requirementIds, reviewDossier, submitDossier } from './support/registry';
 
@@ -74,7 +75,12 @@ describeConsole('web console: statistics and ranking charts', (env) => {
     // Only organisations with systems in operation are ranked; HANOI (3 of 3 approved) ahead of HCMC (1 of 2).
     await expect.poll(() => page.locator('#chart-ranking .chart-table tr.rank-row td:nth-child(2)').allTextContents()).toEqual(['HANOI', 'HCMC']);
     expect(await page.locator('#chart-ranking svg text.label').allTextContents()).toEqual(['1. HANOI', '2. HCMC']);
-    await page.locator('#ranking').scrollIntoViewIfNeeded();
-    await env.shot(page, 'ranking');
+    await page.locator('#ranking').screenshot({ path: path.join(SHOTS, 'ranking.png') });
+
+    // In Vietnamese: the captions and legends change, the figures stay.
+    await page.locator('#lang').selectOption('vi');
+    await page.locator('#chart-coverage figcaption', { hasText: 'Tỷ lệ được phê duyệt' }).waitFor();
+    await page.locator('#chart-exposure .legend', { hasText: 'đã khắc phục' }).waitFor();
+    await page.locator('#chart-coverage').screenshot({ path: path.join(SHOTS, 'statistics-vi.png') });
   });
 });

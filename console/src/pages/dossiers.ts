@@ -84,6 +84,8 @@ export function DossierDetail({ id, me }: { id: string; me: any }) {
   if (d === undefined) return html`<${ErrorBox} error=${load.error} />`;
   if (d === null) return html`<div><p class="muted" id="not-found">${t('noResults')}</p><a href="#/systems/dossiers">${t('back')}</a></div>`;
   const mine = me?.organization?.code === d.owner.code;
+  // Reviewing takes ANALYST (or ADMIN where an organisation may not grant ANALYST); whether this one is the competent reviewer is the server's call.
+  const reviews = !mine && (me?.roles ?? []).some((r: string) => r === 'ANALYST' || r === 'ADMIN');
   const review = (approve: boolean) =>
     act.run(async () => {
       const vars = { id, approve, comments: comments.trim() || undefined, validUntil: validUntil ? new Date(`${validUntil}T23:59:59`).toISOString() : undefined };
@@ -109,7 +111,7 @@ export function DossierDetail({ id, me }: { id: string; me: any }) {
     ${d.reviewComments ? html`<p class="panel"><strong>${t('reviewComments')}:</strong> ${d.reviewComments}</p>` : null}
     ${d.attachments.length ? html`<h4>${t('attachments')}</h4><ul>${d.attachments.map((a: any) => html`<li key=${a.id}>${a.name} <span class="muted">${a.mediaType}, ${fmtNum(a.size)} B, v${a.version}</span></li>`)}</ul>` : null}
     <${ErrorBox} error=${act.error} />
-    ${d.status === 'SUBMITTED' && !mine ? html`<div class="panel" id="review-actions">
+    ${d.status === 'SUBMITTED' && reviews ? html`<div class="panel" id="review-actions">
       <label>${t('comments')}<textarea name="comments" value=${comments} onInput=${(e: any) => setComments(e.target.value)}></textarea></label>
       <label>${t('validUntil')}<input type="date" name="validUntil" value=${validUntil} onInput=${(e: any) => setValidUntil(e.target.value)} /></label>
       <button id="approve-dossier" onClick=${() => review(true)}>${t('approveDossier')}</button>
