@@ -77,6 +77,20 @@ describeConsole('web console: statistics and ranking charts', (env) => {
     expect(await page.locator('#chart-ranking svg text.label').allTextContents()).toEqual(['1. HANOI', '2. HCMC']);
     await page.locator('#ranking').screenshot({ path: path.join(SHOTS, 'ranking.png') });
 
+    // A coordinator ANALYST publishes the ranking; a province in the audience reads the frozen snapshot as a chart.
+    const publish = page.locator('#publish-ranking');
+    await publish.locator('input[name=title]').fill('Provinces, December');
+    await publish.locator('select[name=kinds]').selectOption('PROVINCE');
+    await publish.locator('button[type=submit]').click();
+    await page.locator('#chart-snapshot svg text.label', { hasText: 'HANOI' }).waitFor();
+    const danang = await env.signedIn('DANANG', ['VIEWER']);
+    await danang.page.locator('nav a[data-page=statistics]').click();
+    expect(await danang.page.locator('#publish-ranking').count()).toBe(0);
+    await danang.page.locator('tr.snapshot', { hasText: 'Provinces, December' }).click();
+    await expect.poll(() => danang.page.locator('#chart-snapshot .chart-table tr.snapshot-row td:nth-child(2)').allTextContents()).toEqual(['HANOI', 'HCMC']);
+    expect((await drawnBars(danang.page, 'chart-snapshot')).filter((b) => b.w >= 1)).toHaveLength(2);
+    await danang.page.locator('#published-rankings').screenshot({ path: path.join(SHOTS, 'ranking-published.png') });
+
     // In Vietnamese: the captions and legends change, the figures stay.
     await page.locator('#lang').selectOption('vi');
     await page.locator('#chart-coverage figcaption', { hasText: 'Tỷ lệ được phê duyệt' }).waitFor();

@@ -14,7 +14,9 @@ export const registryEn = {
   meanWaiting: 'mean wait (h)', computedAt: 'computed', group: 'Group', ranking: 'Ranking', rank: 'Rank', score: 'Score', rankKinds: 'Rank kinds',
   liveFigures: 'Live: the figures update as the registry changes.',
   uploadStix: 'Upload a STIX 2.1 bundle (JSON)', imported: 'imported', stixResults: 'Objects in the bundle', objectType: 'Object type', reasonCol: 'Reason', atomic: 'All or nothing',
-  notifyOn: 'Notifications on', resolvedClosed: 'resolved or closed', system: 'System', decidedBy: 'Decision by', mttr: 'mean time to remediate (h)',
+  notifyOn: 'Notifications on', resolvedClosed: 'resolved or closed', system: 'System', decidedBy: 'Decision by',
+  publishedRankings: 'Published rankings', audienceCol: 'Audience', everyone: 'everyone', audienceRegions: 'Audience: regions (comma separated; empty for everyone)',
+  publishRanking: 'Publish the current ranking', coordinators: 'a coordinator organisation', mttr: 'mean time to remediate (h)',
 };
 
 export const registryVi: typeof registryEn = {
@@ -32,5 +34,7 @@ export const registryVi: typeof registryEn = {
   meanWaiting: 'chờ trung bình (giờ)', computedAt: 'tính lúc', group: 'Nhóm', ranking: 'Xếp hạng', rank: 'Hạng', score: 'Điểm', rankKinds: 'Loại hình xếp hạng',
   liveFigures: 'Trực tiếp: số liệu cập nhật khi dữ liệu thay đổi.',
   uploadStix: 'Tải lên gói STIX 2.1 (JSON)', imported: 'nhập mới', stixResults: 'Các đối tượng trong gói', objectType: 'Loại đối tượng', reasonCol: 'Lý do', atomic: 'Tất cả hoặc không gì cả',
-  notifyOn: 'Đã bật thông báo', resolvedClosed: 'đã giải quyết hoặc đóng', system: 'Hệ thống', decidedBy: 'Người quyết định', mttr: 'thời gian khắc phục trung bình (giờ)',
+  notifyOn: 'Đã bật thông báo', resolvedClosed: 'đã giải quyết hoặc đóng', system: 'Hệ thống', decidedBy: 'Người quyết định',
+  publishedRankings: 'Bảng xếp hạng đã công bố', audienceCol: 'Đối tượng xem', everyone: 'tất cả', audienceRegions: 'Đối tượng xem: địa bàn (cách nhau bởi dấu phẩy; để trống cho tất cả)',
+  publishRanking: 'Công bố bảng xếp hạng hiện tại', coordinators: 'tổ chức điều phối', mttr: 'thời gian khắc phục trung bình (giờ)',
 };

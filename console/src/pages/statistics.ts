@@ -5,6 +5,7 @@ import { gql, live } from '../api';
 import { BarChart } from '../chart';
 import { fmtDate, fmtNum, fmtPct, t, type Key } from '../i18n';
 import { ErrorBox, html, Pager, usePaged } from '../ui';
+import { PublishedRankings } from './rankings';
 
 const GROUP = `key organization { code name } systems { total approved approvedShare }
   requirements { applicable unmet metShare byRequirement { unmet requirement { code title } } }
@@ -15,7 +16,7 @@ const KINDS = ['PROVINCE', 'MINISTRY', 'AGENCY', 'SECTOR_CERT', 'ISP', 'SECURITY
 
 const label = (g: any) => (g.organization ? `${g.organization.code}` : g.key);
 
-export function StatisticsPage() {
+export function StatisticsPage({ me }: { me: any }) {
   const [groupBy, setGroupBy] = useState('REGION');
   const [stats, setStats] = useState<any>(null);
   const [isLive, setLive] = useState(false);
@@ -49,6 +50,7 @@ export function StatisticsPage() {
     <${ErrorBox} error=${error} />
     ${stats ? html`<${Figures} stats=${stats} />` : null}
     <${Ranking} />
+    <${PublishedRankings} me=${me} />
   </div>`;
 }
 

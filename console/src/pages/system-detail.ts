@@ -31,7 +31,7 @@ export function SystemDetail({ id }: { id: string; me: any }) {
       <dt>${t('approvedLevel')}</dt><dd id="approved-level">${sys.approvedLevel ?? '—'}</dd>
       <dt>${t('requiredLevel')}</dt><dd>${sys.requiredLevel}</dd>
       <dt>${t('approvedUntil')}</dt><dd>${fmtDate(sys.approvedUntil)}</dd>
-      <dt>${t('reviewer')}</dt><dd>${sys.competentReviewer?.code ?? 'VNCERT'}</dd>
+      <dt>${t('reviewer')}</dt><dd>${sys.competentReviewer?.code ?? t('coordinators')}</dd>
       <dt>${t('lifecycle')}</dt><dd>${sys.lifecycle}</dd>
       <dt>${t('purpose')}</dt><dd>${sys.purpose ?? '—'}</dd>
       <dt>${t('ranges')}</dt><dd>${sys.ranges.map((r: any) => html`<code class=${r.covered ? '' : 'uncovered'}>${r.cidr}</code> `)}</dd>
