@@ -103,4 +103,38 @@ describeConsole('web console: information systems and dossiers', (env) => {
       expect(await page.locator('main').textContent(), code).not.toContain(otherIncident);
     }
   });
+
+  it('a dossier returned with comments is revised by its owner, then withdrawn', async () => {
+    const { app, c } = env;
+    await approvedRanges(app, await c.danang.token([Role.ADMIN]), await c.vncert.token([Role.ADMIN]), 'DANANG', ['100.65.0.0/16']);
+    const sys = await registerSystem(app, await c.danang.token([Role.ADMIN]), { name: 'Danang citizen portal', proposedLevel: 2, ranges: ['100.65.1.0/24'] });
+    const owner = await env.signedIn('DANANG', ['ADMIN'], 'danang.it');
+    await owner.page.goto(`${env.base}#/systems/s/${sys.id}`);
+    await owner.page.locator('#dossier-form textarea[name=description]').fill('First attempt');
+    await owner.page.locator('#dossier-form button[type=submit]').click();
+    await owner.page.locator('#dossier-status', { hasText: 'SUBMITTED' }).waitFor();
+    const dossierId = await owner.page.locator('#dossier').getAttribute('data-id');
+
+    // A province has no parent: a coordinator reviews it.
+    const reviewer = await env.signedIn('VNCERT', ['ANALYST'], 'vncert.reviewer');
+    await reviewer.page.goto(`${env.base}#/systems/review`);
+    await reviewer.page.locator(`#review-dossiers tr.dossier[data-id="${dossierId}"]`).click();
+    await reviewer.page.locator('#review-actions textarea[name=comments]').fill('Describe the backup procedure');
+    await reviewer.page.locator('#return-dossier').click();
+    await reviewer.page.locator('#dossier-status', { hasText: 'RETURNED' }).waitFor();
+
+    // (A reload would forget the key: the owner goes back through the system to its current dossier.)
+    await owner.page.goto(`${env.base}#/systems/s/${sys.id}`);
+    await owner.page.locator('#current-dossier', { hasText: 'RETURNED' }).click();
+    await owner.page.locator('#dossier', { hasText: 'Describe the backup procedure' }).waitFor();
+    await owner.page.locator('#dossier-form textarea[name=description]').fill('Second attempt, with the backup procedure');
+    await owner.page.locator('#dossier-form button[type=submit]').click();
+    await owner.page.locator('#dossier-status', { hasText: 'SUBMITTED' }).waitFor();
+    await owner.page.locator('#dossier h3', { hasText: 'v2' }).waitFor();
+    await owner.page.locator('#withdraw-dossier input[name=reason]').fill('System being replaced');
+    await owner.page.locator('#withdraw-dossier button[type=submit]').click();
+    await owner.page.locator('#dossier-status', { hasText: 'WITHDRAWN' }).waitFor();
+    const kinds = (await owner.page.locator('#dossier-history li').allTextContents()).map((l) => l.match(/: ([A-Z]+) v\d/)?.[1]);
+    expect(kinds).toEqual(['SUBMITTED', 'RETURNED', 'REVISED', 'WITHDRAWN']);
+  });
 });
