@@ -85,3 +85,28 @@ export function followWarnings(after: string | undefined, onEvent: (e: { cursor:
 }
 
 export const WARNING_FIELDS = 'id kind severity title summary tlp subjectType subjectId createdAt author { code }';
+
+/**
+ * Follows a subscription over the shared socket until stopped, subscribing again after a drop (the socket is shared
+ * with the warning feed, which replaces it when it reconnects). No resume: a subscription such as `statistics` sends
+ * the current figures first, so a fresh one loses nothing.
+ */
+export function live<T>(query: string, variables: Record<string, unknown>, onData: (d: T) => void, onEnd: () => void): () => void {
+  let stopped = false;
+  let unsubscribe: (() => void) | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const ended = () => {
+    if (stopped) return;
+    onEnd();
+    timer = setTimeout(start, 3000);
+  };
+  const start = () => {
+    if (!stopped) unsubscribe = ws().subscribe<T>({ query, variables }, { next: (msg) => msg.data && onData(msg.data as T), error: ended, complete: ended });
+  };
+  start();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    unsubscribe?.();
+  };
+}

@@ -1,10 +1,11 @@
 // Vietnamese and English. Dates and numbers follow the browser's locale, not the UI language.
+import { registryEn, registryVi } from './i18n-registry';
 type Lang = 'vi' | 'en';
 const en = {
   signIn: 'Sign in', signOut: 'Sign out', keyFile: 'Private key file (.jwk)', orPaste: 'or paste a token', org: 'Organisation code',
   subject: 'User (sub)', roles: 'Roles', audience: 'Audience', keyStays: 'The key stays in this tab\'s memory: it is never sent or stored. Each request carries a token signed here, valid for 10 minutes.',
   warnings: 'Live warnings', search: 'Search', indicators: 'Indicators', exposure: 'Exposure', incidents: 'Incidents', advisories: 'Advisories',
-  admin: 'Administration', statistics: 'Statistics', systems: 'Information systems', notAvailable: 'Not available on this server: this ThreatFed server does not offer this part of the ministry platform yet.', notInConsole: 'Not in the console yet: this server offers it through the API (see docs/registry.md).',
+  admin: 'Administration', statistics: 'Statistics', systems: 'Information systems', notAvailable: 'Not available on this server: this ThreatFed server does not offer this part of the ministry platform yet.', 
   live: 'live', reconnecting: 'reconnecting…', notify: 'Browser notifications', unread: 'unread', markRead: 'Mark all read',
   more: 'More', total: 'Total', type: 'Type', value: 'Value', severity: 'Severity', confidence: 'Confidence', author: 'Author', reported: 'Reported', when: 'When',
   title: 'Title', status: 'Status', kind: 'Kind', summary: 'Summary', description: 'Description', category: 'Category', noResults: 'Nothing found.',
@@ -22,7 +23,7 @@ const vi: typeof en = {
   signIn: 'Đăng nhập', signOut: 'Đăng xuất', keyFile: 'Tệp khóa riêng (.jwk)', orPaste: 'hoặc dán một token', org: 'Mã tổ chức',
   subject: 'Người dùng (sub)', roles: 'Vai trò', audience: 'Audience', keyStays: 'Khóa chỉ nằm trong bộ nhớ của thẻ này: không bao giờ được gửi đi hay lưu lại. Mỗi yêu cầu mang một token ký tại đây, hiệu lực 10 phút.',
   warnings: 'Cảnh báo trực tiếp', search: 'Tra cứu', indicators: 'Chỉ dấu', exposure: 'Phơi nhiễm', incidents: 'Sự cố', advisories: 'Khuyến nghị',
-  admin: 'Quản trị', statistics: 'Thống kê', systems: 'Hệ thống thông tin', notAvailable: 'Không khả dụng trên máy chủ này: máy chủ ThreatFed này chưa cung cấp phần này của nền tảng của Bộ.', notInConsole: 'Chưa có trong bảng điều khiển: máy chủ này cung cấp phần này qua API (xem docs/registry.md).',
+  admin: 'Quản trị', statistics: 'Thống kê', systems: 'Hệ thống thông tin', notAvailable: 'Không khả dụng trên máy chủ này: máy chủ ThreatFed này chưa cung cấp phần này của nền tảng của Bộ.', 
   live: 'trực tiếp', reconnecting: 'đang kết nối lại…', notify: 'Thông báo trình duyệt', unread: 'chưa đọc', markRead: 'Đánh dấu đã đọc',
   more: 'Thêm', total: 'Tổng', type: 'Loại', value: 'Giá trị', severity: 'Mức độ', confidence: 'Độ tin cậy', author: 'Tác giả', reported: 'Báo cáo', when: 'Thời điểm',
   title: 'Tiêu đề', status: 'Trạng thái', kind: 'Loại', summary: 'Tóm tắt', description: 'Mô tả', category: 'Phân loại', noResults: 'Không tìm thấy.',
@@ -36,8 +37,8 @@ const vi: typeof en = {
   revoke: 'Thu hồi', addKey: 'Đăng ký JWK công khai', createGroup: 'Tạo nhóm', members: 'Thành viên (cách nhau bởi dấu phẩy)', outcome: 'Kết quả', action: 'Hành động', target: 'Đối tượng',
   done: 'Xong.', loading: 'Đang tải…', language: 'Ngôn ngữ', expires: 'token hết hạn',
 };
-const dicts = { en, vi };
-export type Key = keyof typeof en;
+const dicts = { en: { ...en, ...registryEn }, vi: { ...vi, ...registryVi } };
+export type Key = keyof typeof en | keyof typeof registryEn;
 let lang: Lang = navigator.language.toLowerCase().startsWith('vi') ? 'vi' : 'en';
 export const getLang = (): Lang => lang;
 export const setLang = (l: Lang): void => {
@@ -48,3 +49,9 @@ export const t = (k: Key): string => dicts[lang][k];
 const dtf = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 /** A timestamp from the API in the user's locale and time zone. */
 export const fmtDate = (iso: string | null | undefined): string => (iso ? dtf.format(new Date(iso)) : '—');
+const nf = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+const pf = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 });
+/** A number in the user's locale. */
+export const fmtNum = (n: number | null | undefined): string => (n == null ? '—' : nf.format(n));
+/** A share (0 to 1) as a percentage in the user's locale. */
+export const fmtPct = (n: number | null | undefined): string => (n == null ? '—' : pf.format(n));

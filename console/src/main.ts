@@ -13,15 +13,17 @@ import { ExposurePage } from './pages/exposure';
 import { IncidentsPage } from './pages/incidents';
 import { AdvisoriesPage } from './pages/advisories';
 import { AdminPage } from './pages/admin';
+import { SystemsPage } from './pages/systems';
+import { StatisticsPage } from './pages/statistics';
 
 interface ConsoleConfig {
   audience: string;
-  /** Parts of the API this server offers beyond the core (the ministry platform comes later). */
+  /** Parts of the API this server offers beyond the core (the ministry platform, when its schema has it). */
   features: { ministry: boolean };
 }
 
 /** Pages: `feature` marks those that need a part of the API the server may not have. */
-const PAGES: { id: string; label: Key; feature?: keyof ConsoleConfig['features']; view?: (p: any) => any }[] = [
+const PAGES: { id: string; label: Key; feature?: keyof ConsoleConfig['features']; view: (p: any) => any }[] = [
   { id: 'warnings', label: 'warnings', view: WarningsPage },
   { id: 'search', label: 'search', view: SearchPage },
   { id: 'indicators', label: 'indicators', view: IndicatorsPage },
@@ -29,8 +31,8 @@ const PAGES: { id: string; label: Key; feature?: keyof ConsoleConfig['features']
   { id: 'incidents', label: 'incidents', view: IncidentsPage },
   { id: 'advisories', label: 'advisories', view: AdvisoriesPage },
   { id: 'admin', label: 'admin', view: AdminPage },
-  { id: 'systems', label: 'systems', feature: 'ministry' },
-  { id: 'statistics', label: 'statistics', feature: 'ministry' },
+  { id: 'systems', label: 'systems', feature: 'ministry', view: SystemsPage },
+  { id: 'statistics', label: 'statistics', feature: 'ministry', view: StatisticsPage },
 ];
 
 const route = (): string[] => location.hash.replace(/^#\/?/, '').split('/').filter(Boolean);
@@ -46,6 +48,9 @@ function Shell({ config, onSignOut }: { config: ConsoleConfig; onSignOut: () => 
     gql('{ me { subject roles expiresAt organization { code name kind } } }').then((d) => setMe(d.me), setError);
     return () => removeEventListener('hashchange', on);
   }, []);
+  useEffect(() => {
+    document.title = feed.unread ? `(${feed.unread}) ThreatFed` : 'ThreatFed';
+  }, [feed.unread]);
   const id = path[0] ?? 'warnings';
   const page = PAGES.find((p) => p.id === id) ?? PAGES[0];
   const available = !page.feature || config.features[page.feature];
@@ -62,9 +67,9 @@ function Shell({ config, onSignOut }: { config: ConsoleConfig; onSignOut: () => 
       p.id === 'warnings' && feed.unread ? html`<span class="badge" id="unread" title=${t('unread')}>${feed.unread}</span>` : null}</a>`)}</nav>
     <main id="page" data-page=${page.id}>
       <${ErrorBox} error=${error} />
-      ${available && page.view
+      ${available
         ? html`<${page.view} path=${path.slice(1)} me=${me} feed=${feed} />`
-        : html`<div class="unavailable"><h2>${t(page.label)}</h2><p>${t(available ? 'notInConsole' : 'notAvailable')}</p></div>`}
+        : html`<div class="unavailable"><h2>${t(page.label)}</h2><p>${t('notAvailable')}</p></div>`}
     </main>
   </div>`;
 }

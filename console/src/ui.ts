@@ -44,8 +44,8 @@ export interface PagedProps<N> {
   reloadKey?: unknown;
 }
 
-/** A table that pages through a Relay connection with its sealed cursors ($first, $after). */
-export function Paged<N>({ query, variables, pick, head, row, pageSize = 25, reloadKey }: PagedProps<N>) {
+/** The nodes of a Relay connection loaded page by page with its sealed cursors ($first, $after). */
+export function usePaged<N>({ query, variables, pick, pageSize = 25, reloadKey }: Omit<PagedProps<N>, 'head' | 'row'>) {
   const [nodes, setNodes] = useState<N[]>([]);
   const [page, setPage] = useState<{ hasNextPage: boolean; endCursor: string | null; totalCount: number } | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -67,15 +67,28 @@ export function Paged<N>({ query, variables, pick, head, row, pageSize = 25, rel
   useEffect(() => {
     void load(null, false);
   }, [query, vars, reloadKey]);
+  return { nodes, page, error, loading, more: () => page && load(page.endCursor, true) };
+}
+
+/** The total, the "More" button and the loading note under a paged list. */
+export function Pager({ p }: { p: ReturnType<typeof usePaged> }) {
   return html`<div>
-    <${ErrorBox} error=${error} />
-    <table><thead><tr>${head}</tr></thead><tbody>${nodes.map((n) => row(n))}</tbody></table>
-    ${nodes.length === 0 && !loading && !error ? html`<p class="muted">${t('noResults')}</p>` : null}
+    ${p.nodes.length === 0 && !p.loading && !p.error ? html`<p class="muted">${t('noResults')}</p>` : null}
     <div class="pager">
-      ${page ? html`<span class="muted total">${t('total')}: ${page.totalCount}</span>` : null}
-      ${page?.hasNextPage ? html`<button class="secondary" onClick=${() => load(page.endCursor, true)}>${t('more')}</button>` : null}
-      ${loading ? html`<span class="muted">${t('loading')}</span>` : null}
+      ${p.page ? html`<span class="muted total">${t('total')}: ${p.page.totalCount}</span>` : null}
+      ${p.page?.hasNextPage ? html`<button class="secondary more" onClick=${p.more}>${t('more')}</button>` : null}
+      ${p.loading ? html`<span class="muted">${t('loading')}</span>` : null}
     </div>
+  </div>`;
+}
+
+/** A table that pages through a Relay connection with its sealed cursors. */
+export function Paged<N>(props: PagedProps<N>) {
+  const p = usePaged<N>(props);
+  return html`<div>
+    <${ErrorBox} error=${p.error} />
+    <table><thead><tr>${props.head}</tr></thead><tbody>${p.nodes.map((n) => props.row(n))}</tbody></table>
+    <${Pager} p=${p} />
   </div>`;
 }
 

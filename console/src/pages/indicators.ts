@@ -3,6 +3,7 @@ import { gql } from '../api';
 import { fmtDate, t } from '../i18n';
 import { csv, ErrorBox, html, Paged, Sev, Tlp } from '../ui';
 import { OBSERVABLE_TYPES } from './search';
+import { StixUpload } from './stix-upload';
 
 const SEVERITIES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 export const INDICATOR_ROW = 'id observable { type value } severity confidence tlp author { code } description lastReported revoked';
@@ -94,6 +95,7 @@ export function IndicatorsPage() {
       ${result ? html`<div class="ok" id="upload-result">${result.created} ${t('created')}, ${result.updated} ${t('updated')}, ${result.rejected} ${t('rejected')}</div>
         <ul>${result.results.filter((r: any) => r.error).map((r: any) => html`<li class="error">#${r.index + 1}: ${r.error.field}: ${r.error.message}</li>`)}</ul>` : null}
     </div>
+    <${StixUpload} onImported=${() => setReload((n) => n + 1)} />
     <${Paged} query=${LIST} variables=${{ filter }} pick=${(d: any) => d.indicators} head=${indicatorHead()} row=${indicatorRow} reloadKey=${reload} />
   </div>`;
 }

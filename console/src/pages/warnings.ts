@@ -53,14 +53,18 @@ export function useWarningFeed(): Feed {
 
 export function WarningsPage({ feed }: { feed: Feed }) {
   const [perm, setPerm] = useState(typeof Notification === 'undefined' ? 'denied' : Notification.permission);
+  // Read means seen: while the tab is hidden the count keeps growing (and shows in the tab's title).
   useEffect(() => {
-    if (feed.unread) feed.markRead();
+    const seen = () => !document.hidden && feed.unread && feed.markRead();
+    seen();
+    document.addEventListener('visibilitychange', seen);
+    return () => document.removeEventListener('visibilitychange', seen);
   }, [feed.unread]);
   return html`<div>
     <h2>${t('warnings')} <small class="muted" id="feed-state">(${feed.state === 'reconnecting' ? t('reconnecting') : t('live')})</small></h2>
     ${typeof Notification !== 'undefined' && perm === 'default'
       ? html`<button class="secondary" onClick=${() => Notification.requestPermission().then(setPerm)}>${t('notify')}</button>`
-      : null}
+      : perm === 'granted' ? html`<span class="muted" id="notify-state">${t('notifyOn')}</span>` : null}
     <${ErrorBox} error=${feed.error} />
     <table id="warnings"><thead><tr><th>${t('when')}</th><th>${t('severity')}</th><th>${t('kind')}</th><th>${t('title')}</th><th>${t('author')}</th><th>TLP</th></tr></thead>
     <tbody>${feed.items.map((w) => html`<tr key=${w.id} data-id=${w.id}>
