@@ -82,10 +82,15 @@ export function createServices(db: DataSource, config: ServiceConfig, broker?: W
   const warningHub = new WarningHub(warnings, logBroker, metrics);
   const changes = new RegistryChanges();
   const statistics = new StatisticsService(db, authz);
+  const tokens = new TokenVerifier(db, config.tokenAudience, config.tokenMaxLifetime);
+  if (logBroker.onAuthChange) {
+    logBroker.onAuthChange(() => tokens.invalidate());
+    tokens.cacheWhile(() => logBroker.connected);
+  }
   return {
     db,
     metrics,
-    tokens: new TokenVerifier(db, config.tokenAudience, config.tokenMaxLifetime),
+    tokens,
     authz,
     audit,
     auditLog: new AuditLogService(db, authz),

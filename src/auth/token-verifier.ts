@@ -14,6 +14,13 @@ const CLOCK_TOLERANCE_S = 30;
 /** Header members that would let a token bring its own key. */
 const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'];
 
+interface Tree {
+  lineage: string[];
+  descendants: string[];
+  groups_self: string[];
+  groups_lineage: string[];
+}
+
 interface KeyRow {
   org_id: string;
   org_code: string;
@@ -47,12 +54,46 @@ const KEY_VERIFIES_SQL = (k: string) => `(${k}.status = 'ACTIVE' OR (${k}.status
  */
 export class TokenVerifier {
   private readonly keyCache = new Map<string, ImportedKey>();
+  // Key rows by (iss, kid) and organisation trees by id, kept only while `cacheLive` holds (the instance hears
+  // every change: see cacheWhile) and dropped on each change; otherwise both are read per request (fail closed).
+  private readonly keyRows = new Map<string, KeyRow>();
+  private readonly trees = new Map<string, Tree>();
+  private generation = 0;
+  private cacheLive: () => boolean = () => false;
 
   constructor(
     private readonly db: DataSource,
     readonly audience: string,
     private readonly maxLifetimeS: number,
   ) {}
+
+  /**
+   * Lets key rows and organisation trees be cached while `live()` is true; the caller must call
+   * `invalidate` on every change to organisations, keys or groups and whenever `live()` turns false.
+   */
+  cacheWhile(live: () => boolean): void {
+    this.cacheLive = live;
+  }
+
+  /** Drops every cached key row and tree (a change was announced, or changes may have gone unheard). */
+  invalidate(): void {
+    this.generation++;
+    this.keyRows.clear();
+    this.trees.clear();
+  }
+
+  /** `read()` from the cache when live, else from the database; stored only if nothing was invalidated meanwhile. */
+  private async cached<V>(cache: Map<string, V>, key: string, read: () => Promise<V | undefined>): Promise<V | undefined> {
+    const live = this.cacheLive();
+    if (live) {
+      const hit = cache.get(key);
+      if (hit) return hit;
+    }
+    const gen = this.generation;
+    const value = await read();
+    if (value && live && gen === this.generation && this.cacheLive()) cache.set(key, value);
+    return value;
+  }
 
   async verify(token: string): Promise<Principal> {
     let header: ReturnType<typeof decodeProtectedHeader>;
@@ -74,15 +115,19 @@ export class TokenVerifier {
     plainString('header kid', header.kid);
     plainString('claim iss', claims.iss);
 
-    const rows: KeyRow[] = await this.db.query(
-      `SELECT o.id AS org_id, o.code AS org_code, o.kind AS org_kind, o.status AS org_status, o.allowed_roles,
-              k.id AS key_row_id, k.alg AS key_alg, k.status AS key_status, k.retired_until, k.jwk
-         FROM organizations o
-         LEFT JOIN signing_keys k ON k.organization_id = o.id AND k.kid = $2
-        WHERE o.code = $1`,
-      [claims.iss, header.kid],
-    );
-    const row = rows[0];
+    const iss = claims.iss;
+    const kid = header.kid;
+    const row = await this.cached(this.keyRows, `${iss}\u0000${kid}`, async () => {
+      const rows: KeyRow[] = await this.db.query(
+        `SELECT o.id AS org_id, o.code AS org_code, o.kind AS org_kind, o.status AS org_status, o.allowed_roles,
+                k.id AS key_row_id, k.alg AS key_alg, k.status AS key_status, k.retired_until, k.jwk
+           FROM organizations o
+           LEFT JOIN signing_keys k ON k.organization_id = o.id AND k.kid = $2
+          WHERE o.code = $1`,
+        [iss, kid],
+      );
+      return rows[0];
+    });
     if (!row) throw unauthenticated('unknown issuer', 'unknown_issuer');
     if (row.org_status !== OrgStatus.ACTIVE) throw unauthenticated('issuer organisation is suspended', 'organization_suspended');
     if (!row.key_row_id || !row.jwk || !row.key_alg) throw unauthenticated('unknown key for this issuer', 'unknown_key');
@@ -119,20 +164,7 @@ export class TokenVerifier {
     const notAllowed = roles.filter((r) => !row.allowed_roles.includes(r));
     if (notAllowed.length) throw unauthenticated(`role not allowed for ${row.org_code}: ${notAllowed.join(', ')}`, 'role_not_allowed');
 
-    const [tree] = await this.db.query(
-      `WITH RECURSIVE up AS (
-          SELECT id, parent_id FROM organizations WHERE id = $1
-          UNION SELECT o.id, o.parent_id FROM organizations o JOIN up ON o.id = up.parent_id),
-        down AS (
-          SELECT id FROM organizations WHERE parent_id = $1
-          UNION SELECT o.id FROM organizations o JOIN down ON o.parent_id = down.id)
-       SELECT (SELECT array_agg(id) FROM up) AS lineage,
-              (SELECT coalesce(array_agg(id), '{}') FROM down) AS descendants,
-              (SELECT coalesce(array_agg(DISTINCT group_id), '{}') FROM sharing_group_members WHERE organization_id = $1) AS groups_self,
-              (SELECT coalesce(array_agg(DISTINCT group_id), '{}') FROM sharing_group_members
-                WHERE organization_id IN (SELECT id FROM up)) AS groups_lineage`,
-      [row.org_id],
-    );
+    const tree = (await this.cached(this.trees, row.org_id, () => this.readTree(row.org_id)))!;
     return {
       orgId: row.org_id,
       orgCode: row.org_code,
@@ -148,6 +180,24 @@ export class TokenVerifier {
       groupsSelf: tree.groups_self,
       groupsLineage: tree.groups_lineage,
     };
+  }
+
+  private async readTree(orgId: string): Promise<Tree> {
+    const [tree] = await this.db.query(
+      `WITH RECURSIVE up AS (
+          SELECT id, parent_id FROM organizations WHERE id = $1
+          UNION SELECT o.id, o.parent_id FROM organizations o JOIN up ON o.id = up.parent_id),
+        down AS (
+          SELECT id FROM organizations WHERE parent_id = $1
+          UNION SELECT o.id FROM organizations o JOIN down ON o.parent_id = down.id)
+       SELECT (SELECT array_agg(id) FROM up) AS lineage,
+              (SELECT coalesce(array_agg(id), '{}') FROM down) AS descendants,
+              (SELECT coalesce(array_agg(DISTINCT group_id), '{}') FROM sharing_group_members WHERE organization_id = $1) AS groups_self,
+              (SELECT coalesce(array_agg(DISTINCT group_id), '{}') FROM sharing_group_members
+                WHERE organization_id IN (SELECT id FROM up)) AS groups_lineage`,
+      [orgId],
+    );
+    return tree;
   }
 
   /**
