@@ -9,6 +9,7 @@ import { AuditLogQuery1796115476153 } from './1796115476153-AuditLogQuery';
 import { SigningKeyRetirement1796115476154 } from './1796115476154-SigningKeyRetirement';
 import { RegistryStatisticsIndexes1796117673434 } from './1796117673434-RegistryStatisticsIndexes';
 import { AuthChangeNotify1796119254619 } from './1796119254619-AuthChangeNotify';
+import { RangeExposures1796500000000 } from './1796500000000-RangeExposures';
 
 export const MIGRATIONS = [
   Initial1795298023194,
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   SigningKeyRetirement1796115476154,
   RegistryStatisticsIndexes1796117673434,
   AuthChangeNotify1796119254619,
+  RangeExposures1796500000000,
 ];
