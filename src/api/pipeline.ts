@@ -149,7 +149,7 @@ export function pipelinePlugin(services: Services): ApolloServerPlugin<Context> 
           response.http.headers.set('cache-control', 'no-store');
           // A mutation here may have revoked a key, suspended an organisation or changed a group: this instance's
           // next request must not wait for the NOTIFY that tells the others.
-          if (operation?.operation === 'mutation') services.tokens.invalidate();
+          if (operation?.operation === 'mutation') services.authChanged();
           if (response.body.kind === 'single') noteErrors(contextValue.record, response.body.singleResult.errors);
           if (response.body.kind === 'single' && response.body.singleResult.errors) {
             response.body.singleResult.errors = collapseDuplicates(response.body.singleResult.errors).map((e) =>

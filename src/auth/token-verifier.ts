@@ -3,6 +3,7 @@ import { decodeJwt, decodeProtectedHeader, errors as joseErrors, importJWK, jwtV
 import type { DataSource } from 'typeorm';
 import { KeyStatus, OrgKind, OrgStatus, Role } from '../common/enums';
 import { unauthenticated, type DomainError } from '../common/errors';
+import { LiveCache } from '../common/live-cache';
 import { textProblem } from '../common/validate';
 import type { Principal } from './principal';
 
@@ -54,12 +55,10 @@ const KEY_VERIFIES_SQL = (k: string) => `(${k}.status = 'ACTIVE' OR (${k}.status
  */
 export class TokenVerifier {
   private readonly keyCache = new Map<string, ImportedKey>();
-  // Key rows by (iss, kid) and organisation trees by id, kept only while `cacheLive` holds (the instance hears
-  // every change: see cacheWhile) and dropped on each change; otherwise both are read per request (fail closed).
-  private readonly keyRows = new Map<string, KeyRow>();
-  private readonly trees = new Map<string, Tree>();
-  private generation = 0;
-  private cacheLive: () => boolean = () => false;
+  // Key rows by (iss, kid) and organisation trees by id, served from memory only while the instance hears every
+  // change (see cacheWhile); otherwise read per request (fail closed).
+  private readonly keyRows = new LiveCache<KeyRow>();
+  private readonly trees = new LiveCache<Tree>();
 
   constructor(
     private readonly db: DataSource,
@@ -72,27 +71,14 @@ export class TokenVerifier {
    * `invalidate` on every change to organisations, keys or groups and whenever `live()` turns false.
    */
   cacheWhile(live: () => boolean): void {
-    this.cacheLive = live;
+    this.keyRows.liveWhile(live);
+    this.trees.liveWhile(live);
   }
 
   /** Drops every cached key row and tree (a change was announced, or changes may have gone unheard). */
   invalidate(): void {
-    this.generation++;
-    this.keyRows.clear();
-    this.trees.clear();
-  }
-
-  /** `read()` from the cache when live, else from the database; stored only if nothing was invalidated meanwhile. */
-  private async cached<V>(cache: Map<string, V>, key: string, read: () => Promise<V | undefined>): Promise<V | undefined> {
-    const live = this.cacheLive();
-    if (live) {
-      const hit = cache.get(key);
-      if (hit) return hit;
-    }
-    const gen = this.generation;
-    const value = await read();
-    if (value && live && gen === this.generation && this.cacheLive()) cache.set(key, value);
-    return value;
+    this.keyRows.invalidate();
+    this.trees.invalidate();
   }
 
   async verify(token: string): Promise<Principal> {
@@ -117,7 +103,7 @@ export class TokenVerifier {
 
     const iss = claims.iss;
     const kid = header.kid;
-    const row = await this.cached(this.keyRows, `${iss}\u0000${kid}`, async () => {
+    const row = await this.keyRows.get(`${iss}\u0000${kid}`, async () => {
       const rows: KeyRow[] = await this.db.query(
         `SELECT o.id AS org_id, o.code AS org_code, o.kind AS org_kind, o.status AS org_status, o.allowed_roles,
                 k.id AS key_row_id, k.alg AS key_alg, k.status AS key_status, k.retired_until, k.jwk
@@ -127,7 +113,7 @@ export class TokenVerifier {
         [iss, kid],
       );
       return rows[0];
-    });
+    }, (r) => r.key_row_id !== null); // an unknown kid is not kept: callers choose kids freely
     if (!row) throw unauthenticated('unknown issuer', 'unknown_issuer');
     if (row.org_status !== OrgStatus.ACTIVE) throw unauthenticated('issuer organisation is suspended', 'organization_suspended');
     if (!row.key_row_id || !row.jwk || !row.key_alg) throw unauthenticated('unknown key for this issuer', 'unknown_key');
@@ -164,7 +150,7 @@ export class TokenVerifier {
     const notAllowed = roles.filter((r) => !row.allowed_roles.includes(r));
     if (notAllowed.length) throw unauthenticated(`role not allowed for ${row.org_code}: ${notAllowed.join(', ')}`, 'role_not_allowed');
 
-    const tree = (await this.cached(this.trees, row.org_id, () => this.readTree(row.org_id)))!;
+    const tree = (await this.trees.get(row.org_id, () => this.readTree(row.org_id)))!;
     return {
       orgId: row.org_id,
       orgCode: row.org_code,
