@@ -59,6 +59,9 @@ export class TokenVerifier {
   // change (see cacheWhile); otherwise read per request (fail closed).
   private readonly keyRows = new LiveCache<KeyRow>();
   private readonly trees = new LiveCache<Tree>();
+  // Tokens already verified, until they expire (or their retired key stops verifying): a client sends the same
+  // token for minutes, and an ECDSA verification costs more than the rest of a small query.
+  private readonly verified = new LiveCache<{ principal: Principal; untilMs: number }>();
 
   constructor(
     private readonly db: DataSource,
@@ -73,15 +76,24 @@ export class TokenVerifier {
   cacheWhile(live: () => boolean): void {
     this.keyRows.liveWhile(live);
     this.trees.liveWhile(live);
+    this.verified.liveWhile(live);
   }
 
   /** Drops every cached key row and tree (a change was announced, or changes may have gone unheard). */
   invalidate(): void {
     this.keyRows.invalidate();
     this.trees.invalidate();
+    this.verified.invalidate();
   }
 
   async verify(token: string): Promise<Principal> {
+    const hit = await this.verified.get(token, () => this.verifyAnew(token), { usable: (v) => Date.now() < v.untilMs });
+    // A copy: a socket's principal has its group memberships refreshed in place (recheck).
+    return { ...hit!.principal };
+  }
+
+  /** The whole check: header, key row, signature, claims, roles, tree. */
+  private async verifyAnew(token: string): Promise<{ principal: Principal; untilMs: number }> {
     let header: ReturnType<typeof decodeProtectedHeader>;
     let claims: ReturnType<typeof decodeJwt>;
     try {
@@ -113,7 +125,7 @@ export class TokenVerifier {
         [iss, kid],
       );
       return rows[0];
-    }, (r) => r.key_row_id !== null); // an unknown kid is not kept: callers choose kids freely
+    }, { keep: (r) => r.key_row_id !== null }); // an unknown kid is not kept: callers choose kids freely
     if (!row) throw unauthenticated('unknown issuer', 'unknown_issuer');
     if (row.org_status !== OrgStatus.ACTIVE) throw unauthenticated('issuer organisation is suspended', 'organization_suspended');
     if (!row.key_row_id || !row.jwk || !row.key_alg) throw unauthenticated('unknown key for this issuer', 'unknown_key');
@@ -151,7 +163,7 @@ export class TokenVerifier {
     if (notAllowed.length) throw unauthenticated(`role not allowed for ${row.org_code}: ${notAllowed.join(', ')}`, 'role_not_allowed');
 
     const tree = (await this.trees.get(row.org_id, () => this.readTree(row.org_id)))!;
-    return {
+    const principal: Principal = {
       orgId: row.org_id,
       orgCode: row.org_code,
       orgKind: row.org_kind,
@@ -166,6 +178,9 @@ export class TokenVerifier {
       groupsSelf: tree.groups_self,
       groupsLineage: tree.groups_lineage,
     };
+    // Accepted again from memory until it expires, or until its retired key stops verifying, whichever is first.
+    const untilMs = Math.min(exp * 1000, row.key_status === KeyStatus.RETIRED && row.retired_until ? new Date(row.retired_until).getTime() : Infinity);
+    return { principal, untilMs };
   }
 
   private async readTree(orgId: string): Promise<Tree> {

@@ -28,13 +28,24 @@ export class LiveCache<V> {
     this.entries.clear();
   }
 
-  /** The value for `key`: from memory when live, else `read()`, stored when `keep(value)` and nothing changed meanwhile. */
-  async get(key: string, read: () => Promise<V | undefined>, keep: (v: V) => boolean = () => true): Promise<V | undefined> {
+  /**
+   * The value for `key`: from memory when live and `usable(value)` holds, else `read()`, stored when
+   * `keep(value)` and nothing changed meanwhile.
+   */
+  async get(
+    key: string,
+    read: () => Promise<V | undefined>,
+    opts: { keep?: (v: V) => boolean; usable?: (v: V) => boolean } = {},
+  ): Promise<V | undefined> {
     const live = this.live();
-    if (live && this.entries.has(key)) return this.entries.get(key);
+    if (live && this.entries.has(key)) {
+      const hit = this.entries.get(key)!;
+      if (!opts.usable || opts.usable(hit)) return hit;
+      this.entries.delete(key);
+    }
     const gen = this.generation;
     const value = await read();
-    if (value !== undefined && keep(value) && live && gen === this.generation && this.live()) this.store(key, value);
+    if (value !== undefined && (!opts.keep || opts.keep(value)) && live && gen === this.generation && this.live()) this.store(key, value);
     return value;
   }
 
