@@ -8,6 +8,8 @@ import { RateLimits1796115476152 } from './1796115476152-RateLimits';
 import { AuditLogQuery1796115476153 } from './1796115476153-AuditLogQuery';
 import { SigningKeyRetirement1796115476154 } from './1796115476154-SigningKeyRetirement';
 import { RegistryStatisticsIndexes1796117673434 } from './1796117673434-RegistryStatisticsIndexes';
+import { AuthChangeNotify1796119254619 } from './1796119254619-AuthChangeNotify';
+import { RangeExposures1796500000000 } from './1796500000000-RangeExposures';
 
 export const MIGRATIONS = [
   Initial1795298023194,
@@ -18,4 +20,6 @@ export const MIGRATIONS = [
   AuditLogQuery1796115476153,
   SigningKeyRetirement1796115476154,
   RegistryStatisticsIndexes1796117673434,
+  AuthChangeNotify1796119254619,
+  RangeExposures1796500000000,
 ];

@@ -266,22 +266,31 @@ describe('websocket limits', () => {
 
 describe('slow consumers and shutdown', () => {
   it('cuts off a subscriber that stops reading with 4008 instead of growing the server\'s memory', async () => {
-    const token = await c.danang.token();
-    const { ws, closed, opened } = rawSocket(app.url);
-    await opened;
-    ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
-    await new Promise<void>((resolve) => ws.once('message', () => resolve())); // connection_ack
-    ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { warnings { cursor warning { title summary } } }' } }));
-    await settle();
-    // Stop reading: the kernel buffers fill, the server's writes stall and its queue for us grows.
-    (ws as unknown as { _socket: { pause(): void } })._socket.pause();
-    // Raise until the server drops the subscriber (it has then sent its close frame), and no longer:
-    // a paused client that stays paused past ws's 30 s close timeout would see 1006 instead.
-    const subscribers = app.services.warningHub.subscriberCount;
-    for (let batch = 0; batch < 12 && app.services.warningHub.subscriberCount >= subscribers; batch++) await raise(5000);
-    (ws as unknown as { _socket: { resume(): void } })._socket.resume();
-    expect((await closed).code).toBe(4008);
-    expect((await app.services.metrics.slowConsumerCloses.get()).values[0].value).toBe(1);
+    // Its own server, whose keep-alive waits longer than the raising below can take on a loaded machine: with the
+    // default (a ping every 12 s), a client paused for 24 s is dropped as dead (1006) before its queue overflows.
+    const slow = await startTestApp({ wsKeepAliveMs: 120_000 });
+    try {
+      const vendor = await (await createOrg(slow, { code: 'BKAV', kind: OrgKind.SECURITY_VENDOR })).token([Role.CONTRIBUTOR]);
+      const token = await (await createOrg(slow, { code: 'DANANG', kind: OrgKind.PROVINCE })).token();
+      const { ws, closed, opened } = rawSocket(slow.url);
+      await opened;
+      ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+      await new Promise<void>((resolve) => ws.once('message', () => resolve())); // connection_ack
+      ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { warnings { cursor warning { title summary } } }' } }));
+      await settle();
+      // Stop reading: the kernel buffers fill, the server's writes stall and its queue for us grows.
+      (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      // Raise until the server drops the subscriber (it has then sent its close frame), and no longer:
+      // a paused client that stays paused past ws's 30 s close timeout would see 1006 instead.
+      const hub = slow.services.warningHub;
+      const subscribers = hub.subscriberCount;
+      for (let batch = 0; batch < 12 && hub.subscriberCount >= subscribers; batch++) await raise(5000, slow, vendor);
+      (ws as unknown as { _socket: { resume(): void } })._socket.resume();
+      expect((await closed).code).toBe(4008);
+      expect((await slow.services.metrics.slowConsumerCloses.get()).values[0].value).toBe(1);
+    } finally {
+      await slow.close();
+    }
   }, 120_000);
 
   it('closes subscribers with 1012 on shutdown, telling them to reconnect', async () => {

@@ -4,6 +4,7 @@ import { IncidentEntity, IncidentEventEntity, IncidentObservableEntity } from '.
 import { AssetRangeEntity } from '../intel/asset-range.entity';
 import { IndicatorEntity } from '../intel/indicator.entity';
 import { ObservableEntity } from '../intel/observable.entity';
+import { RangeExposureEntity } from '../intel/range-exposure.entity';
 import { SightingEntity } from '../intel/sighting.entity';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { RateLimitBucketEntity, RateLimitLeaseEntity } from '../organizations/rate-limit.entity';
@@ -25,6 +26,7 @@ export const ENTITIES = [
   IndicatorEntity,
   SightingEntity,
   AssetRangeEntity,
+  RangeExposureEntity,
   IncidentEntity,
   IncidentObservableEntity,
   IncidentEventEntity,

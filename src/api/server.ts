@@ -39,7 +39,7 @@ export type ServerConfig = Pick<Config, 'host' | 'port' | 'isDev'> & Partial<Pic
  * One HTTP server: GraphQL over HTTP and over graphql-ws on /graphql, the
  * probes (/healthz, /readyz), the web console at /, and, on a listener of its own, /metrics.
  */
-export async function startServer(config: ServerConfig, services: Services, opts: { timeouts?: typeof HTTP_TIMEOUTS } = {}): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, services: Services, opts: { timeouts?: typeof HTTP_TIMEOUTS; wsKeepAliveMs?: number } = {}): Promise<RunningServer> {
   const schema = await createSchema(services);
   const app = express();
   app.disable('x-powered-by');
@@ -123,7 +123,7 @@ export async function startServer(config: ServerConfig, services: Services, opts
 
   await services.warningHub.start();
   services.statisticsHub.start();
-  const ws = attachWebSocket(httpServer, schema, services, { isDev: config.isDev });
+  const ws = attachWebSocket(httpServer, schema, services, { isDev: config.isDev, keepAliveMs: opts.wsKeepAliveMs });
   const housekeeping = startHousekeeping(services, { auditRetentionS: config.auditRetentionS });
 
   let metrics: MetricsListener | undefined;

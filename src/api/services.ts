@@ -43,6 +43,8 @@ export interface Services {
   groups: SharingGroupService;
   /** Per-organisation budgets and quotas, charged by the operation pipeline. */
   limits: RateLimitService;
+  /** Drops what this instance caches of organisations, keys, groups and limits (it changed them, or may have missed a change). */
+  authChanged(): void;
   observables: ObservableService;
   indicators: IndicatorService;
   sightings: SightingService;
@@ -82,16 +84,32 @@ export function createServices(db: DataSource, config: ServiceConfig, broker?: W
   const warningHub = new WarningHub(warnings, logBroker, metrics);
   const changes = new RegistryChanges();
   const statistics = new StatisticsService(db, authz);
+  const tokens = new TokenVerifier(db, config.tokenAudience, config.tokenMaxLifetime);
+  const limits = new RateLimitService(db, audit, authz);
+  const authChanged = () => {
+    tokens.invalidate();
+    limits.forgetGrants();
+    organizations.forgetDirectory();
+  };
+  // What a token proves and what an organisation may spend are cached per instance only while the instance
+  // hears every change to organisations, keys and groups (limits are a column of organizations).
+  if (logBroker.onAuthChange) {
+    logBroker.onAuthChange(authChanged);
+    tokens.cacheWhile(() => logBroker.connected);
+    limits.prefetchWhile(() => logBroker.connected);
+    organizations.cacheWhile(() => logBroker.connected);
+  }
   return {
     db,
     metrics,
-    tokens: new TokenVerifier(db, config.tokenAudience, config.tokenMaxLifetime),
+    tokens,
     authz,
     audit,
     auditLog: new AuditLogService(db, authz),
     organizations,
     groups: new SharingGroupService(db, audit, authz),
-    limits: new RateLimitService(db, audit, authz),
+    limits,
+    authChanged,
     observables: new ObservableService(db),
     indicators: new IndicatorService(db, organizations, audit, warnings, authz, metrics),
     sightings: new SightingService(db, organizations, audit, authz, metrics),

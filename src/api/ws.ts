@@ -64,7 +64,7 @@ const releaseQuietly = (release: (() => Promise<void>) | undefined) =>
  * the same pipeline: token rules, validation limits, cost, rate limits and
  * quotas, error masking, one log line per operation and per connection.
  */
-export function attachWebSocket(httpServer: http.Server, schema: GraphQLSchema, services: Services, opts: { isDev: boolean }): WebSocketEndpoint {
+export function attachWebSocket(httpServer: http.Server, schema: GraphQLSchema, services: Services, opts: { isDev: boolean; keepAliveMs?: number }): WebSocketEndpoint {
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: WS_LIMITS.maxMessageBytes });
   const states = new Map<WebSocket, SocketState>();
   /** Created once, when the socket connects; a closed socket has none (graphql-ws still calls hooks for it while it winds down). */
@@ -204,7 +204,7 @@ export function attachWebSocket(httpServer: http.Server, schema: GraphQLSchema, 
       },
     },
     wss,
-    WS_LIMITS.keepAliveMs,
+    opts.keepAliveMs ?? WS_LIMITS.keepAliveMs,
   );
 
   // Long-lived sockets outlive the check at connect: re-check keys, organisations and roles, and refresh group memberships.

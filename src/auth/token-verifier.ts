@@ -3,6 +3,7 @@ import { decodeJwt, decodeProtectedHeader, errors as joseErrors, importJWK, jwtV
 import type { DataSource } from 'typeorm';
 import { KeyStatus, OrgKind, OrgStatus, Role } from '../common/enums';
 import { unauthenticated, type DomainError } from '../common/errors';
+import { LiveCache } from '../common/live-cache';
 import { textProblem } from '../common/validate';
 import type { Principal } from './principal';
 
@@ -13,6 +14,13 @@ export const ALLOWED_ALGS = ['ES256', 'EdDSA', 'PS256', 'RS256'] as const;
 const CLOCK_TOLERANCE_S = 30;
 /** Header members that would let a token bring its own key. */
 const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'];
+
+interface Tree {
+  lineage: string[];
+  descendants: string[];
+  groups_self: string[];
+  groups_lineage: string[];
+}
 
 interface KeyRow {
   org_id: string;
@@ -47,6 +55,13 @@ const KEY_VERIFIES_SQL = (k: string) => `(${k}.status = 'ACTIVE' OR (${k}.status
  */
 export class TokenVerifier {
   private readonly keyCache = new Map<string, ImportedKey>();
+  // Key rows by (iss, kid) and organisation trees by id, served from memory only while the instance hears every
+  // change (see cacheWhile); otherwise read per request (fail closed).
+  private readonly keyRows = new LiveCache<KeyRow>();
+  private readonly trees = new LiveCache<Tree>();
+  // Tokens already verified, until they expire (or their retired key stops verifying): a client sends the same
+  // token for minutes, and an ECDSA verification costs more than the rest of a small query.
+  private readonly verified = new LiveCache<{ principal: Principal; untilMs: number }>();
 
   constructor(
     private readonly db: DataSource,
@@ -54,7 +69,31 @@ export class TokenVerifier {
     private readonly maxLifetimeS: number,
   ) {}
 
+  /**
+   * Lets key rows and organisation trees be cached while `live()` is true; the caller must call
+   * `invalidate` on every change to organisations, keys or groups and whenever `live()` turns false.
+   */
+  cacheWhile(live: () => boolean): void {
+    this.keyRows.liveWhile(live);
+    this.trees.liveWhile(live);
+    this.verified.liveWhile(live);
+  }
+
+  /** Drops every cached key row and tree (a change was announced, or changes may have gone unheard). */
+  invalidate(): void {
+    this.keyRows.invalidate();
+    this.trees.invalidate();
+    this.verified.invalidate();
+  }
+
   async verify(token: string): Promise<Principal> {
+    const hit = await this.verified.get(token, () => this.verifyAnew(token), { usable: (v) => Date.now() < v.untilMs });
+    // A copy: a socket's principal has its group memberships refreshed in place (recheck).
+    return { ...hit!.principal };
+  }
+
+  /** The whole check: header, key row, signature, claims, roles, tree. */
+  private async verifyAnew(token: string): Promise<{ principal: Principal; untilMs: number }> {
     let header: ReturnType<typeof decodeProtectedHeader>;
     let claims: ReturnType<typeof decodeJwt>;
     try {
@@ -74,15 +113,19 @@ export class TokenVerifier {
     plainString('header kid', header.kid);
     plainString('claim iss', claims.iss);
 
-    const rows: KeyRow[] = await this.db.query(
-      `SELECT o.id AS org_id, o.code AS org_code, o.kind AS org_kind, o.status AS org_status, o.allowed_roles,
-              k.id AS key_row_id, k.alg AS key_alg, k.status AS key_status, k.retired_until, k.jwk
-         FROM organizations o
-         LEFT JOIN signing_keys k ON k.organization_id = o.id AND k.kid = $2
-        WHERE o.code = $1`,
-      [claims.iss, header.kid],
-    );
-    const row = rows[0];
+    const iss = claims.iss;
+    const kid = header.kid;
+    const row = await this.keyRows.get(`${iss}\u0000${kid}`, async () => {
+      const rows: KeyRow[] = await this.db.query(
+        `SELECT o.id AS org_id, o.code AS org_code, o.kind AS org_kind, o.status AS org_status, o.allowed_roles,
+                k.id AS key_row_id, k.alg AS key_alg, k.status AS key_status, k.retired_until, k.jwk
+           FROM organizations o
+           LEFT JOIN signing_keys k ON k.organization_id = o.id AND k.kid = $2
+          WHERE o.code = $1`,
+        [iss, kid],
+      );
+      return rows[0];
+    }, { keep: (r) => r.key_row_id !== null }); // an unknown kid is not kept: callers choose kids freely
     if (!row) throw unauthenticated('unknown issuer', 'unknown_issuer');
     if (row.org_status !== OrgStatus.ACTIVE) throw unauthenticated('issuer organisation is suspended', 'organization_suspended');
     if (!row.key_row_id || !row.jwk || !row.key_alg) throw unauthenticated('unknown key for this issuer', 'unknown_key');
@@ -119,21 +162,8 @@ export class TokenVerifier {
     const notAllowed = roles.filter((r) => !row.allowed_roles.includes(r));
     if (notAllowed.length) throw unauthenticated(`role not allowed for ${row.org_code}: ${notAllowed.join(', ')}`, 'role_not_allowed');
 
-    const [tree] = await this.db.query(
-      `WITH RECURSIVE up AS (
-          SELECT id, parent_id FROM organizations WHERE id = $1
-          UNION SELECT o.id, o.parent_id FROM organizations o JOIN up ON o.id = up.parent_id),
-        down AS (
-          SELECT id FROM organizations WHERE parent_id = $1
-          UNION SELECT o.id FROM organizations o JOIN down ON o.parent_id = down.id)
-       SELECT (SELECT array_agg(id) FROM up) AS lineage,
-              (SELECT coalesce(array_agg(id), '{}') FROM down) AS descendants,
-              (SELECT coalesce(array_agg(DISTINCT group_id), '{}') FROM sharing_group_members WHERE organization_id = $1) AS groups_self,
-              (SELECT coalesce(array_agg(DISTINCT group_id), '{}') FROM sharing_group_members
-                WHERE organization_id IN (SELECT id FROM up)) AS groups_lineage`,
-      [row.org_id],
-    );
-    return {
+    const tree = (await this.trees.get(row.org_id, () => this.readTree(row.org_id)))!;
+    const principal: Principal = {
       orgId: row.org_id,
       orgCode: row.org_code,
       orgKind: row.org_kind,
@@ -148,6 +178,27 @@ export class TokenVerifier {
       groupsSelf: tree.groups_self,
       groupsLineage: tree.groups_lineage,
     };
+    // Accepted again from memory until it expires, or until its retired key stops verifying, whichever is first.
+    const untilMs = Math.min(exp * 1000, row.key_status === KeyStatus.RETIRED && row.retired_until ? new Date(row.retired_until).getTime() : Infinity);
+    return { principal, untilMs };
+  }
+
+  private async readTree(orgId: string): Promise<Tree> {
+    const [tree] = await this.db.query(
+      `WITH RECURSIVE up AS (
+          SELECT id, parent_id FROM organizations WHERE id = $1
+          UNION SELECT o.id, o.parent_id FROM organizations o JOIN up ON o.id = up.parent_id),
+        down AS (
+          SELECT id FROM organizations WHERE parent_id = $1
+          UNION SELECT o.id FROM organizations o JOIN down ON o.parent_id = down.id)
+       SELECT (SELECT array_agg(id) FROM up) AS lineage,
+              (SELECT coalesce(array_agg(id), '{}') FROM down) AS descendants,
+              (SELECT coalesce(array_agg(DISTINCT group_id), '{}') FROM sharing_group_members WHERE organization_id = $1) AS groups_self,
+              (SELECT coalesce(array_agg(DISTINCT group_id), '{}') FROM sharing_group_members
+                WHERE organization_id IN (SELECT id FROM up)) AS groups_lineage`,
+      [orgId],
+    );
+    return tree;
   }
 
   /**

@@ -5,7 +5,7 @@ import { cleanText } from '../common/validate';
 import { normalizeObservable, parseCidr, widthProblem } from './normalize';
 
 /** Ranges in one declaration or review. */
-export const MAX_RANGES = 1000;
+export const MAX_RANGES = 10_000;
 
 /** 'tfar': serialises the writes that decide who holds which address space (declarations, reviews, imports). */
 const RANGE_LOCK = 1952866674;

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal';
 import { KeyStatus, OrgKind, OrgStatus, Role, ROLE_ORDER, Tlp } from '../common/enums';
 import { badInput, conflict, InputProblem, notFound } from '../common/errors';
 import { groupBy } from '../common/group';
+import { LiveCache } from '../common/live-cache';
 import type { Page } from '../common/pagination';
 import { CLOCK_SKEW_MS, lookupKey, optionalText, pattern, text, textProblem } from '../common/validate';
 import { keysetPage } from '../db/paging';
@@ -40,6 +41,9 @@ export interface Recipients {
 
 /** The organisation directory, keys and sharing groups. Members can see the directory; only admins change it. */
 export class OrganizationService {
+  /** Directory rows by id, kept while the instance hears every change to organisations (see cacheWhile). */
+  private readonly directory = new LiveCache<OrganizationEntity>();
+
   constructor(
     private readonly db: DataSource,
     private readonly audit: AuditService,
@@ -60,10 +64,24 @@ export class OrganizationService {
     return new Map(rows.map((r) => [r.code, r]));
   }
 
-  /** For the per-request loader behind `author`, `parent` and the like. */
+  /**
+   * Lets `byIds` answer from memory while `live()` is true; the caller must call `forgetDirectory` on every
+   * change to organisations and whenever `live()` turns false.
+   */
+  cacheWhile(live: () => boolean): void {
+    this.directory.liveWhile(live);
+  }
+
+  forgetDirectory(): void {
+    this.directory.invalidate();
+  }
+
+  /** For the per-request loader behind `author`, `parent` and the like: every page names a few organisations, again and again. */
   async byIds(_p: Principal, ids: string[]): Promise<Map<string, OrganizationEntity>> {
-    const rows = await this.db.getRepository(OrganizationEntity).createQueryBuilder('o').where('o.id = ANY(:ids)', { ids }).getMany();
-    return new Map(rows.map((r) => [r.id, r]));
+    return this.directory.getMany(ids, async (missing) => {
+      const rows = await this.db.getRepository(OrganizationEntity).createQueryBuilder('o').where('o.id = ANY(:ids)', { ids: missing }).getMany();
+      return new Map(rows.map((r) => [r.id, r]));
+    });
   }
 
   /** The children of each of `orgIds`, by code: one query for a whole page of organisations. */

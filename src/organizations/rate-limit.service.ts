@@ -20,6 +20,10 @@ const BUDGET_LIMIT: Record<Budget, LimitName> = { reads: 'readsPerMinute', bulkI
 export const LEASE_TTL_S = 30;
 /** How often an instance renews (and re-synchronises) its leases. */
 export const LEASE_HEARTBEAT_MS = 5000;
+/** A local grant of reads is this share of the per-minute budget (of 600 a minute: 30 reads)... */
+const GRANT_SHARE = 20;
+/** ...and lapses after this long, so that a lowered limit or a busy other instance is felt within a second. */
+const GRANT_MS = 1000;
 
 /** What the bucket holds now: what it held, refilled at capacity/60 per second since, never above capacity. */
 const AVAILABLE = `least(EXCLUDED.capacity, b.tokens + greatest(0, extract(epoch FROM clock_timestamp() - b.updated_at))::float8 * EXCLUDED.capacity / 60.0)`;
@@ -54,6 +58,10 @@ export class RateLimitService {
   readonly instanceId = randomUUID();
   /** Leases this instance holds, by `orgId|quota`: the truth the heartbeat writes back. */
   private readonly held = new Map<string, { orgId: string; quota: Quota; n: number }>();
+  /** Read budget already taken from the shared bucket, by `orgId|budget`, spent locally until `until`. */
+  private readonly grants = new Map<string, { tokens: number; capacity: number; until: number }>();
+  private grantGeneration = 0;
+  private prefetchLive: () => boolean = () => false;
 
   constructor(
     private readonly db: DataSource,
@@ -61,8 +69,35 @@ export class RateLimitService {
     private readonly authz: Authorizer,
   ) {}
 
-  /** Takes `cost` from the organisation's `budget`, or throws RATE_LIMITED with the seconds until it would pass. */
+  /**
+   * Takes `cost` from the organisation's `budget`, or throws RATE_LIMITED with the seconds until it would pass.
+   * Reads are served from a small local grant while one is held (see prefetchWhile); anything else, and any
+   * read the grant cannot cover, is one statement against the shared bucket.
+   */
   async take(p: Principal, budget: Budget, cost: number): Promise<void> {
+    const key = `${p.orgId}|${budget}`;
+    const grant = this.grants.get(key);
+    if (grant && grant.until > Date.now() && grant.tokens >= cost) {
+      grant.tokens -= cost;
+      return;
+    }
+    // A grant is taken from the shared bucket like any charge, so instances together never admit more than the
+    // budget; tokens left in a grant that lapses are lost (an instance may refuse a little early, never late).
+    const chunk = budget === 'reads' && grant && this.prefetchLive() ? Math.max(cost, Math.floor(grant.capacity / GRANT_SHARE)) : cost;
+    const gen = this.grantGeneration;
+    let r = await this.takeShared(p, budget, chunk);
+    if (!r.admitted && chunk > cost) r = await this.takeShared(p, budget, cost);
+    if (budget === 'reads' && gen === this.grantGeneration && this.prefetchLive()) {
+      this.grants.set(key, { tokens: r.admitted ? chunk - cost : 0, capacity: r.capacity, until: Date.now() + GRANT_MS });
+    }
+    if (r.admitted) return;
+    const need = Math.min(cost, r.capacity);
+    const retryAfter = Math.max(1, Math.ceil(((need - r.tokens) * 60) / r.capacity));
+    const what = budget === 'reads' ? 'queries' : 'bulk items';
+    throw rateLimited(`${p.orgCode} is over its limit of ${r.capacity} ${what} per minute: retry after ${retryAfter} s`, retryAfter, BUDGET_LIMIT[budget]);
+  }
+
+  private async takeShared(p: Principal, budget: Budget, cost: number): Promise<{ tokens: number; capacity: number; admitted: boolean }> {
     const limit = BUDGET_LIMIT[budget];
     const rows: { tokens: number; capacity: number; admitted: boolean }[] = await this.db.query(TAKE_SQL, [
       p.orgId,
@@ -71,12 +106,22 @@ export class RateLimitService {
       defaultLimitsFor(p.orgKind)[limit],
       cost,
     ]);
-    const r = rows[0];
-    if (!r || r.admitted) return;
-    const need = Math.min(cost, r.capacity);
-    const retryAfter = Math.max(1, Math.ceil(((need - r.tokens) * 60) / r.capacity));
-    const what = budget === 'reads' ? 'queries' : 'bulk items';
-    throw rateLimited(`${p.orgCode} is over its limit of ${r.capacity} ${what} per minute: retry after ${retryAfter} s`, retryAfter, limit);
+    // No row: the organisation is gone; the token check refuses it on its next request.
+    return rows[0] ?? { tokens: cost, capacity: cost, admitted: true };
+  }
+
+  /**
+   * Lets reads be charged in grants of 1/GRANT_SHARE of the budget while `live()` is true (the instance hears
+   * every change to organisations, limits included); `forgetGrants` must be called on each such change.
+   */
+  prefetchWhile(live: () => boolean): void {
+    this.prefetchLive = live;
+  }
+
+  /** Drops every local grant: limits may have changed, or changes may have gone unheard. */
+  forgetGrants(): void {
+    this.grantGeneration++;
+    this.grants.clear();
   }
 
   /**

@@ -19,9 +19,16 @@ export interface WarningBroker {
   close(): Promise<void>;
   /** Whether it is listening now (readiness: an instance that cannot hear announcements delivers late). */
   readonly connected: boolean;
+  /**
+   * Calls `onChange` whenever organisations, keys or groups changed on any instance, and whenever the
+   * listener lost its connection (changes may then go unheard). A broker without it never lets tokens be cached.
+   */
+  onAuthChange?(onChange: () => void): void;
 }
 
 export const CHANNEL = 'threatfed_warnings';
+/** Written by the triggers of migration AuthChangeNotify. */
+export const AUTH_CHANNEL = 'threatfed_auth';
 
 /** PostgreSQL LISTEN/NOTIFY: no extra infrastructure, and NOTIFY is transactional. */
 export class PgNotifyBroker implements WarningBroker {
@@ -30,6 +37,7 @@ export class PgNotifyBroker implements WarningBroker {
   private retryMs = 250;
   private timer: NodeJS.Timeout | undefined;
   private listening = false;
+  private readonly authListeners: (() => void)[] = [];
 
   constructor(
     private readonly url: string,
@@ -38,6 +46,14 @@ export class PgNotifyBroker implements WarningBroker {
 
   get connected(): boolean {
     return this.listening && !!this.client;
+  }
+
+  onAuthChange(onChange: () => void): void {
+    this.authListeners.push(onChange);
+  }
+
+  private authChanged(): void {
+    for (const f of this.authListeners) f();
   }
 
   async announce(m: EntityManager, seq: string): Promise<void> {
@@ -54,6 +70,7 @@ export class PgNotifyBroker implements WarningBroker {
       if (this.closed || this.client !== client) return;
       this.client = undefined;
       this.listening = false;
+      this.authChanged();
       logger.warn('warning listener lost its connection; reconnecting', { error: err?.message, inMs: this.retryMs });
       client.removeAllListeners();
       client.on('error', () => undefined);
@@ -64,10 +81,10 @@ export class PgNotifyBroker implements WarningBroker {
     this.client = client;
     client.on('error', retry);
     client.on('end', () => retry());
-    client.on('notification', (n) => onSignal(n.payload ?? null));
+    client.on('notification', (n) => (n.channel === AUTH_CHANNEL ? this.authChanged() : onSignal(n.payload ?? null)));
     try {
       await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
+      await client.query(`LISTEN ${CHANNEL}; LISTEN ${AUTH_CHANNEL}`);
     } catch (err) {
       if (!reconnect) {
         this.client = undefined;
@@ -78,6 +95,8 @@ export class PgNotifyBroker implements WarningBroker {
       return;
     }
     this.retryMs = 250;
+    // Whatever changed while nobody listened: cached principals go.
+    this.authChanged();
     this.listening = true;
     if (reconnect) {
       this.metrics?.listenerReconnects.inc();
@@ -89,6 +108,7 @@ export class PgNotifyBroker implements WarningBroker {
   async close(): Promise<void> {
     this.closed = true;
     this.listening = false;
+    this.authChanged();
     clearTimeout(this.timer);
     const c = this.client;
     this.client = undefined;

@@ -34,6 +34,8 @@ export interface AppOptions {
   metricsPort?: number;
   /** Prune the audit log past this many seconds, at start-up and hourly (off unless given). */
   auditRetentionS?: number;
+  /** graphql-ws keep-alive: a client that answers no ping for twice this long is dropped (default 12 s). */
+  wsKeepAliveMs?: number;
 }
 
 export async function startTestApp(opts: AppOptions = {}): Promise<TestApp> {
@@ -51,7 +53,7 @@ export async function startAppOn(dbUrl: string, opts: AppOptions = {}): Promise<
   const db = createDataSource(dbUrl, { poolSize: 5 });
   await db.initialize();
   const services = createServices(db, { tokenAudience: AUDIENCE, tokenMaxLifetime: MAX_LIFETIME });
-  const server = await startServer({ host: '127.0.0.1', port: 0, isDev: opts.isDev ?? false, metricsPort: opts.metricsPort, auditRetentionS: opts.auditRetentionS }, services);
+  const server = await startServer({ host: '127.0.0.1', port: 0, isDev: opts.isDev ?? false, metricsPort: opts.metricsPort, auditRetentionS: opts.auditRetentionS }, services, { wsKeepAliveMs: opts.wsKeepAliveMs });
   return {
     url: server.url,
     dbUrl,

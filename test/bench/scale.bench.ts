@@ -1,0 +1,347 @@
+/**
+ * National-scale benchmark: `npm run bench:scale` (docs/benchmarks.md).
+ *
+ * Builds the data set over real HTTP with real ES256 tokens — 456,690 IPv4
+ * botnet addresses plus 150,000 domains, URLs and hashes, posted in
+ * 5,000-item calls by two clients in parallel — with 51 organisations
+ * holding 1,000 APPROVED /24 ranges each (the ranges are written straight
+ * into asset_ranges as setup, approved, so that ingest computes EXPOSURE
+ * warnings). Then: exposure for the asking ISP (first page, next page,
+ * totalCount) at 1,000 and at 10,000 ranges; `observable` look-ups at 8
+ * connections against a bare node:http + pg floor in the same run; the
+ * server's RSS throughout (it runs in its own process, as `npm start`).
+ *
+ * Knobs: BENCH_IPS (default 456690), BENCH_OTHERS (150000), BENCH_SAMPLES (20),
+ * BENCH_LOOKUP_S (seconds per look-up leg, default 5), DATABASE_URL.
+ */
+import 'reflect-metadata';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Pool } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSigningKey, mintToken } from '../../src/auth/keys';
+import { OrgKind, Role } from '../../src/common/enums';
+import { logger } from '../../src/common/logger';
+import { createServices, type Services } from '../../src/api/services';
+import { startServerProcess, type ServerProcess } from '../support/process';
+import { cleanUp } from './cleanup';
+import { openBenchDatabase, type BenchDatabase } from './database';
+
+logger.setLevel('silent');
+
+const IPS = Number(process.env.BENCH_IPS ?? 456_690);
+const OTHERS = Number(process.env.BENCH_OTHERS ?? 150_000);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
+const LOOKUP_S = Number(process.env.BENCH_LOOKUP_S ?? 5);
+const BATCH = 5000;
+const AUDIENCE = 'threatfed';
+const OTHER_ORGS = 50;
+
+const now = () => process.hrtime.bigint();
+const msSince = (t0: bigint) => Number(now() - t0) / 1e6;
+const pct = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+};
+
+/** Botnet address i: a bijection of i over 20.0.0.0/5 (multiplying by an odd number mod 2^27): 51,000 /24 ranges cover ~10 % of them. */
+const ipOf = (i: number) => {
+  const a = (0x14000000 + Number((BigInt(i) * 2654435761n) % 134217728n)) >>> 0;
+  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+};
+/** /24 block b of 20.0.0.0/5. */
+const blockOf = (b: number) => `${20 + (b >>> 16)}.${(b >>> 8) & 255}.${b & 255}.0/24`;
+/** The asking ISP holds the even blocks 0, 2, 4, ...; organisation k (1..50) holds 1,000 blocks from 20,000 + (k-1)*1,000. */
+const askerBlocks = (n: number) => Array.from({ length: n }, (_, j) => blockOf(2 * j));
+const otherBlocks = (k: number) => Array.from({ length: 1000 }, (_, j) => blockOf(20_000 + (k - 1) * 1000 + j));
+
+const SEV = ['LOW', 'MEDIUM', 'HIGH'];
+const TLPS = ['GREEN', 'GREEN', 'GREEN', 'GREEN', 'GREEN', 'GREEN', 'GREEN', 'CLEAR', 'AMBER', 'RED'];
+function item(i: number) {
+  const common = { tlp: TLPS[i % 10], confidence: 40 + (i % 60), severity: SEV[i % 3], tags: ['botnet-feed'] };
+  const ipCount = IPS;
+  if (i < ipCount) return { ...common, type: 'IPV4', value: ipOf(i), threatTypes: ['BOTNET'] };
+  const k = i - ipCount;
+  if (k % 3 === 0) return { ...common, type: 'DOMAIN', value: `d${k}.scale-bench.example`, threatTypes: ['PHISHING'] };
+  if (k % 3 === 1) return { ...common, type: 'URL', value: `http://u${k}.scale-bench.example/p/${k}.bin`, threatTypes: ['MALWARE'] };
+  return { ...common, type: 'SHA256', value: createHash('sha256').update(`scale:${k}`).digest('hex'), threatTypes: ['MALWARE'] };
+}
+/** Interleaved so that every batch looks like a real feed: roughly three addresses to one other observable. */
+function order(): number[] {
+  const out: number[] = [];
+  let ip = 0;
+  let other = IPS;
+  while (ip < IPS || other < IPS + OTHERS) {
+    for (let r = 0; r < 3 && ip < IPS; r++) out.push(ip++);
+    if (other < IPS + OTHERS) out.push(other++);
+  }
+  return out;
+}
+
+const SUBMIT = `mutation S($input: [IndicatorInput!]!) { submitIndicators(input: $input) {
+  created updated rejected results { index created indicator { id } error { code field message } } } }`;
+const EXPOSURE = `query E($after: String) { exposure(first: 50, after: $after) { edges { cursor node { id observable { value } } } pageInfo { hasNextPage endCursor } } }`;
+const EXPOSURE_COUNT = `{ exposure(first: 1) { totalCount } }`;
+const LOOKUP = `query L($v: String!) { observable(type: IPV4, value: $v) { id type value
+  stats { indicatorCount firstSeen lastSeen maxConfidence maxSeverity sightingCount }
+  indicators(first: 5) { edges { node { id tlp confidence severity author { code } } } } } }`;
+
+function post(agent: http.Agent, url: string, token: string, body: string): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const buf = Buffer.from(body);
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': buf.length, authorization: `Bearer ${token}` } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        } catch (err) {
+          reject(err);
+        }
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(buf);
+  });
+}
+
+/** The floor for look-ups: node:http + pg, one SQL statement answering the same data (CLEAR/GREEN or own, unrevoked). */
+const FLOOR_SQL = `SELECT o.id, o.type, o.value,
+  (SELECT json_build_object('indicatorCount', count(*), 'firstSeen', min(t.first_reported), 'lastSeen', max(t.last_reported),
+     'maxConfidence', max(t.confidence), 'maxSeverity', max(t.severity)) FROM indicators t
+     WHERE t.observable_id = o.id AND NOT t.revoked AND (t.tlp IN ('CLEAR','GREEN') OR t.author_id = $3)) AS stats,
+  (SELECT coalesce(json_agg(x), '[]') FROM (SELECT t.id, t.tlp, t.confidence, t.severity, g.code AS author FROM indicators t
+     JOIN organizations g ON g.id = t.author_id WHERE t.observable_id = o.id AND NOT t.revoked
+     AND (t.tlp IN ('CLEAR','GREEN') OR t.author_id = $3) ORDER BY t.seq DESC LIMIT 5) x) AS indicators
+  FROM observables o WHERE o.type = $1 AND o.value = $2`;
+
+function startFloor(dbUrl: string, orgId: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const pool = new Pool({ connectionString: dbUrl, max: 8 });
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const { variables } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      pool.query(FLOOR_SQL, ['IPV4', variables.v, orgId]).then(
+        (r) => {
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ data: { observable: r.rows[0] ?? null } }));
+        },
+        (err) => {
+          res.statusCode = 500;
+          res.end(String(err));
+        },
+      );
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      resolve({ url: `http://127.0.0.1:${port}/`, close: async () => { await new Promise((r) => server.close(r)); await pool.end(); } });
+    }),
+  );
+}
+
+interface Env {
+  tmp?: string;
+  bench?: BenchDatabase;
+  services?: Services;
+  server?: ServerProcess;
+  floor?: { url: string; close: () => Promise<void> };
+  tokens: Record<string, string>;
+  orgIds: Record<string, string>;
+}
+const env: Env = { tokens: {}, orgIds: {} };
+const dbName = `tf_bench_scale_${process.pid}`;
+/** The server's own resident memory, read from /proc (it runs as `npm start` does, in its own process). */
+let maxRss = 0;
+const serverRss = () => {
+  const pid = env.server?.child.pid;
+  if (!pid) return 0;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+};
+const rssTimer = setInterval(() => (maxRss = Math.max(maxRss, serverRss())), 100);
+
+beforeAll(async () => {
+  env.bench = await openBenchDatabase(() => path.join((env.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'threatfed-bench-scale-'))), 'pg'), dbName, 10);
+  // Services in this process only set the data up; the server under test is the compiled one in its own process.
+  env.services = createServices(env.bench.db, { tokenAudience: AUDIENCE, tokenMaxLifetime: 3600 });
+  const orgs: [string, OrgKind, Role[]][] = [
+    ['BKAV', OrgKind.SECURITY_VENDOR, [Role.CONTRIBUTOR]],
+    ['VNPT', OrgKind.ISP, [Role.CONTRIBUTOR]],
+    ...Array.from({ length: OTHER_ORGS }, (_, k): [string, OrgKind, Role[]] => [`ISP${String(k + 1).padStart(2, '0')}`, OrgKind.ISP, [Role.CONTRIBUTOR]]),
+  ];
+  for (const [code, kind, roles] of orgs) {
+    const { privateJwk, publicJwk } = await generateSigningKey(code);
+    const org = await env.services.organizations.bootstrap({ code, name: `${code} (bench)`, kind }, publicJwk);
+    env.orgIds[code] = org.id;
+    env.tokens[code] = await mintToken(privateJwk, { org: code, sub: `${code.toLowerCase()}-feed`, roles, audience: AUDIENCE, ttl: 3600 });
+  }
+  await env.bench.db.query(`UPDATE organizations SET limits = '{"bulkItemsPerMinute": 100000000, "readsPerMinute": 100000000}'`);
+  const approve = (org: string, cidrs: string[]) =>
+    env.bench!.db.query(
+      `INSERT INTO asset_ranges (organization_id, cidr, created_by, status, reviewed_by, reviewed_at) SELECT $1, c, 'bench', 'APPROVED', 'bench', now() FROM unnest($2::cidr[]) c`,
+      [org, cidrs],
+    );
+  await approve(env.orgIds.VNPT, askerBlocks(1000));
+  for (let k = 1; k <= OTHER_ORGS; k++) await approve(env.orgIds[`ISP${String(k).padStart(2, '0')}`], otherBlocks(k));
+  // What autovacuum would have done by the time a feed posts: without it the planner takes asset_ranges for empty.
+  await env.bench.db.query('ANALYZE');
+  env.server = await startServerProcess(env.bench.dbUrl, { TOKEN_AUDIENCE: AUDIENCE, TOKEN_MAX_LIFETIME: '1h', LOG_LEVEL: 'error' });
+}, 300_000);
+
+afterAll(async () => {
+  clearInterval(rssTimer);
+  await cleanUp([
+    ['floor', () => env.floor?.close()],
+    ['server', () => env.server?.stop()],
+    ['data source', () => env.bench?.db.isInitialized && env.bench.db.destroy()],
+    ['drop database', () => env.bench?.admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`)],
+    ['admin client', () => env.bench?.admin.end()],
+    ['embedded postgres', () => env.bench?.embedded?.stop()],
+    ['temp dir', () => env.tmp && fs.rmSync(env.tmp, { recursive: true, force: true })],
+  ]);
+}, 120_000);
+
+describe('national scale', () => {
+  it('ingest, exposure, look-ups, memory', async () => {
+    const url = env.server!.url;
+    const db = env.bench!.db;
+    const out: string[] = [];
+    const load0 = os.loadavg();
+
+    // ---- ingest: 5,000-item calls, two clients in parallel
+    const ids = order();
+    const batches: number[][] = [];
+    for (let i = 0; i < ids.length; i += BATCH) batches.push(ids.slice(i, i + BATCH));
+    const batchMs: number[] = new Array(batches.length);
+    let next = 0;
+    let created = 0;
+    let warningsBefore = Number((await db.query(`SELECT count(*) AS n FROM warnings`))[0].n);
+    const tIngest = now();
+    const client = async () => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      while (next < batches.length) {
+        const b = next++;
+        const body = JSON.stringify({ query: SUBMIT, variables: { input: batches[b].map(item) } });
+        const t0 = now();
+        const r = await post(agent, url, env.tokens.BKAV, body);
+        batchMs[b] = msSince(t0);
+        expect(r.json.errors, JSON.stringify(r.json.errors)?.slice(0, 300)).toBeUndefined();
+        expect(r.json.data.submitIndicators.rejected).toBe(0);
+        created += r.json.data.submitIndicators.created;
+      }
+      agent.destroy();
+    };
+    await Promise.all([client(), client()]);
+    const ingestMs = msSince(tIngest);
+    expect(created).toBe(IPS + OTHERS);
+    const exposureWarnings = Number((await db.query(`SELECT count(*) AS n FROM warnings WHERE kind = 'EXPOSURE'`))[0].n);
+    const allWarnings = Number((await db.query(`SELECT count(*) AS n FROM warnings`))[0].n) - warningsBefore;
+    const tenth = Math.max(1, Math.floor(batches.length / 10));
+    const first = batchMs.slice(0, tenth);
+    const last = batchMs.slice(-tenth);
+    const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    out.push(
+      `ingest: ${created.toLocaleString('en-US')} items in ${batches.length} calls of ${BATCH}, 2 clients: ${(ingestMs / 1000).toFixed(1)} s = ` +
+        `${Math.round(created / (ingestMs / 1000)).toLocaleString('en-US')} items/s; batch median ${pct(batchMs, 0.5).toFixed(0)} ms, p95 ${pct(batchMs, 0.95).toFixed(0)} ms; ` +
+        `first tenth mean ${avg(first).toFixed(0)} ms, last tenth mean ${avg(last).toFixed(0)} ms (growth ${((avg(last) / avg(first) - 1) * 100).toFixed(0)} %); ` +
+        `warnings raised ${allWarnings} (EXPOSURE ${exposureWarnings}); server max RSS so far ${(maxRss / 2 ** 20).toFixed(0)} MB`,
+    );
+    console.log(out[out.length - 1]);
+    await db.query('VACUUM ANALYZE');
+
+    // ---- exposure for VNPT
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+    const exposure = async (label: string) => {
+      const firstMs: number[] = [];
+      const nextMs: number[] = [];
+      const countMs: number[] = [];
+      let total = 0;
+      const tStart = now();
+      // At most SAMPLES, and no more once 60 s are spent (the slow shapes take seconds per query); at least 3.
+      for (let s = 0; s < SAMPLES && (s < 3 || msSince(tStart) < 60_000); s++) {
+        let t0 = now();
+        const a = await post(agent, url, env.tokens.VNPT, JSON.stringify({ query: EXPOSURE, variables: {} }));
+        firstMs.push(msSince(t0));
+        expect(a.json.errors).toBeUndefined();
+        expect(a.json.data.exposure.edges).toHaveLength(50);
+        t0 = now();
+        const b = await post(agent, url, env.tokens.VNPT, JSON.stringify({ query: EXPOSURE, variables: { after: a.json.data.exposure.pageInfo.endCursor } }));
+        nextMs.push(msSince(t0));
+        expect(b.json.errors).toBeUndefined();
+        t0 = now();
+        const c = await post(agent, url, env.tokens.VNPT, JSON.stringify({ query: EXPOSURE_COUNT }));
+        countMs.push(msSince(t0));
+        total = c.json.data.exposure.totalCount;
+      }
+      const f = (xs: number[]) => `p50 ${pct(xs, 0.5).toFixed(1)} ms, p95 ${pct(xs, 0.95).toFixed(1)} ms`;
+      out.push(`exposure at ${label} ranges (totalCount ${total}, ${firstMs.length} samples each): first page ${f(firstMs)}; next page ${f(nextMs)}; totalCount ${f(countMs)}`);
+      console.log(out[out.length - 1]);
+      return total;
+    };
+    const t1000 = await exposure('1,000');
+    await db.query(
+      `INSERT INTO asset_ranges (organization_id, cidr, created_by, status, reviewed_by, reviewed_at) SELECT $1, c, 'bench', 'APPROVED', 'bench', now() FROM unnest($2::cidr[]) c`,
+      [env.orgIds.VNPT, askerBlocks(10_000).slice(1000)],
+    );
+    await db.query('ANALYZE asset_ranges');
+    const t10000 = await exposure('10,000');
+    expect(t10000).toBeGreaterThan(t1000);
+
+    // ---- look-ups: four more organisations report the first 200 addresses, so each has five indicators
+    const hot = Array.from({ length: 200 }, (_, i) => i * 7).map((i) => item(i) as { value: string });
+    for (const code of ['ISP01', 'ISP02', 'ISP03', 'ISP04']) {
+      const r = await post(agent, url, env.tokens[code], JSON.stringify({ query: SUBMIT, variables: { input: hot.map((h, i) => ({ ...item(i * 7), tlp: 'GREEN', value: h.value })) } }));
+      expect(r.json.errors).toBeUndefined();
+    }
+    env.floor = await startFloor(env.bench!.dbUrl, env.orgIds.VNPT);
+    const sample = await post(agent, url, env.tokens.VNPT, JSON.stringify({ query: LOOKUP, variables: { v: hot[1].value } }));
+    expect(sample.json.data.observable.indicators.edges.length).toBeGreaterThanOrEqual(4);
+    const lookups = async (target: string, query: string, seconds: number) => {
+      const lagent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+      const end = Date.now() + seconds * 1000;
+      let n = 0;
+      let bad = 0;
+      const t0 = now();
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, c) => {
+          let i = c;
+          while (Date.now() < end) {
+            const r = await post(lagent, target, env.tokens.VNPT, JSON.stringify({ query, variables: { v: hot[i++ % hot.length].value } }));
+            if (r.status !== 200 || !r.json.data?.observable) bad++;
+            n++;
+          }
+        }),
+      );
+      lagent.destroy();
+      expect(bad).toBe(0);
+      return n / (msSince(t0) / 1000);
+    };
+    const subj: number[] = [];
+    const floor: number[] = [];
+    await lookups(url, LOOKUP, 1);
+    await lookups(env.floor.url, LOOKUP, 1);
+    for (let r = 0; r < 2; r++) {
+      subj.push(await lookups(url, LOOKUP, LOOKUP_S));
+      floor.push(await lookups(env.floor.url, LOOKUP, LOOKUP_S));
+    }
+    const sr = subj.reduce((a, b) => a + b) / subj.length;
+    const fr = floor.reduce((a, b) => a + b) / floor.length;
+    out.push(`look-ups at 8 connections (2 x ${LOOKUP_S} s each, alternating): observable ${sr.toFixed(0)} req/s, bare node:http + pg floor ${fr.toFixed(0)} req/s, ratio ${(sr / fr).toFixed(2)}`);
+    agent.destroy();
+    const load1 = os.loadavg();
+    out.push(`memory: the server process's maximum RSS, sampled every 100 ms throughout: ${(maxRss / 2 ** 20).toFixed(0)} MB`);
+    out.push(`load average ${load0.map((x) => x.toFixed(2)).join(' ')} -> ${load1.map((x) => x.toFixed(2)).join(' ')}; ${os.cpus().length} CPUs; node ${process.version}`);
+    console.log(['', '=== national scale benchmark ===', ...out, ''].join('\n'));
+  });
+});
