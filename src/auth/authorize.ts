@@ -76,6 +76,15 @@ const CATALOGUE = {
     rule: (p, s) => (s.authorId === p.orgId ? null : 'only the organisation that posted an indicator may revoke it'),
   },
   'sighting.report': { role: Role.REPORTER },
+  /**
+   * TAXII DELETE: only an object the caller's organisation authored, by its
+   * CONTRIBUTOR or above; the object's own action (indicator.revoke,
+   * sighting.delete, advisory.withdraw, incident.delete) then applies its rules.
+   */
+  'taxii.delete': {
+    role: Role.CONTRIBUTOR,
+    rule: (p, s) => (s.authorId === p.orgId ? null : 'only objects of the caller\'s own organisation may be deleted over TAXII'),
+  },
   /** Withdrawing a sighting (TAXII DELETE): a sighting is an event with no revoked state, so it is removed. */
   'sighting.delete': {
     role: Role.CONTRIBUTOR,

@@ -21,6 +21,8 @@ export interface Kind {
   /** The STIX objects of this type for `items` (rows of `page`), in the same order. */
   toStix(p: Principal, items: { id: string }[]): Promise<StixObject[]>;
   version(item: { id: string }): string;
+  /** The organisation that authored the object. */
+  authorOf(item: { id: string }): string;
   /** Retracts the object through its module's own semantics; throws FORBIDDEN where the caller may not. */
   remove(p: Principal, id: string): Promise<void>;
 }
@@ -31,6 +33,7 @@ interface TypedKind<T extends { id: string }> {
   page(p: Principal, q: AddedQuery): Promise<AddedPage<T>>;
   toStix(p: Principal, items: T[]): Promise<StixObject[]>;
   version(item: T): string;
+  authorOf(item: T): string;
   remove(p: Principal, id: string): Promise<void>;
 }
 const kind = <T extends { id: string }>(k: TypedKind<T>): Kind => k as unknown as Kind;
@@ -52,6 +55,7 @@ export function kinds(s: Services, exporter: StixExporter): Record<'indicator' |
       page: (p, q) => s.indicators.addedPage(p, q),
       toStix: (p, items) => exported(exporter, p, 'indicator', { indicators: items }),
       version: (i) => later(i.firstReported, i.lastReported),
+      authorOf: (i) => i.authorId,
       // An indicator is revoked, not erased: it stays readable with `revoked: true` as a new version.
       remove: async (p, id) => void (await s.indicators.revoke(p, id, TAXII_DELETE_REASON)),
     }),
@@ -60,6 +64,7 @@ export function kinds(s: Services, exporter: StixExporter): Record<'indicator' |
       page: (p, q) => s.sightings.addedPage(p, q),
       toStix: (p, items) => exported(exporter, p, 'sighting', { sightings: items }),
       version: (i) => new Date(i.createdAt).toISOString(),
+      authorOf: (i) => i.authorId,
       remove: (p, id) => s.sightings.delete(p, id),
     }),
     incident: kind<IncidentEntity>({
@@ -67,6 +72,7 @@ export function kinds(s: Services, exporter: StixExporter): Record<'indicator' |
       page: (p, q) => s.incidents.addedPage(p, q),
       toStix: (p, items) => exported(exporter, p, 'incident', { incidents: items }),
       version: (i) => later(i.createdAt, i.updatedAt),
+      authorOf: (i) => i.authorId,
       remove: (p, id) => s.incidents.delete(p, id),
     }),
     note: kind<IncidentEventEntity>({
@@ -74,6 +80,7 @@ export function kinds(s: Services, exporter: StixExporter): Record<'indicator' |
       page: (p, q) => s.incidents.eventsAddedPage(p, q),
       toStix: async (_p, items) => items.map((e) => incidentEventToStix(e.incident!, e)),
       version: (e) => new Date(e.createdAt).toISOString(),
+      authorOf: (e) => e.incident!.authorId,
       // A timeline entry belongs to its incident, which is closed rather than deleted.
       remove: async (p, id) => {
         const [e] = (await s.incidents.eventsAddedPage(p, { ids: [id], limit: 1 })).items;
@@ -85,6 +92,7 @@ export function kinds(s: Services, exporter: StixExporter): Record<'indicator' |
       page: (p, q) => s.advisories.addedPage(p, q),
       toStix: (p, items) => exported(exporter, p, 'report', { advisories: items }),
       version: (a) => later(a.createdAt, a.updatedAt),
+      authorOf: (a) => a.authorId,
       // An advisory is withdrawn (its ANALYST's right), and stays readable as withdrawn; withdrawing twice is no error.
       remove: async (p, id) => {
         try {

@@ -33,8 +33,15 @@ function isTaxii21(range: string, wildcards: boolean): boolean {
   return !version || version.replace(/\s/g, '') === 'version=2.1';
 }
 
+/** A TAXII response with the media type exactly as the specification writes it (express would add a space and a charset to a string body). */
+function send(res: Response, status: number, body: unknown): void {
+  res.status(status).setHeader('Content-Type', TAXII_TYPE);
+  if (body === undefined) res.end();
+  else res.send(Buffer.from(JSON.stringify(body)));
+}
+
 function sendError(res: Response, status: number, title: string, description: string): void {
-  res.status(status).type(TAXII_TYPE).send(JSON.stringify({ title, description, http_status: String(status) }));
+  send(res, status, { title, description, http_status: String(status) });
 }
 
 type Handler = (req: Request, res: Response, p: Principal) => Promise<unknown>;
@@ -58,13 +65,11 @@ export function mountTaxii(app: Express, services: Services): void {
       await admitRequest(services, p, write ? (Array.isArray(req.body?.objects) ? req.body.objects.length : 1) : undefined);
       const body = await h(req, res, p);
       if (res.headersSent) return;
-      res.type(TAXII_TYPE);
-      if (body === undefined) res.end();
-      else res.send(JSON.stringify(body));
+      send(res, res.statusCode, body);
     } catch (err) {
       const e = toTaxiiError(err, record.requestId);
       record.status = e.status;
-      res.status(e.status).set(e.headers).type(TAXII_TYPE).send(JSON.stringify(e.body));
+      send(res.set(e.headers), e.status, e.body);
     }
   };
 
@@ -127,6 +132,7 @@ export function mountTaxii(app: Express, services: Services): void {
   // TAXII's rules: an object the caller cannot read is 404; one it reads but may not delete is 403 (from the module's service).
   router.delete('/api/collections/:collection/objects/:id/', wrap(async (req, _res, p) => {
     const [row] = await one(req, p, await collectionOf(req, p));
+    await services.authz.authorize(p, 'taxii.delete', { target: { type: row.kind.type, id: row.item.id }, authorId: row.kind.authorOf(row.item) });
     await row.kind.remove(p, row.item.id);
     return undefined;
   }));
