@@ -135,7 +135,7 @@ export function mountTaxii(app: Express, services: Services): void {
     await services.authz.authorize(p, 'taxii.delete', { target: { type: row.kind.type, id: row.item.id }, authorId: row.kind.authorOf(row.item) });
     await row.kind.remove(p, row.item.id);
     return undefined;
-  }));
+  }, true));
   router.post(
     '/api/collections/:collection/objects/',
     express.json({ limit: BODY_LIMIT, type: (req) => isTaxii21(String(req.headers['content-type'] ?? ''), false) }),
