@@ -17,9 +17,11 @@ export class TaxiiCollections1796200000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE TABLE "taxii_statuses" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "organization_id" uuid NOT NULL, "collection_id" uuid NOT NULL, "status" character varying(16) NOT NULL, "total_count" integer NOT NULL, "success_count" integer NOT NULL, "failure_count" integer NOT NULL, "pending_count" integer NOT NULL DEFAULT '0', "successes" jsonb NOT NULL DEFAULT '[]', "failures" jsonb NOT NULL DEFAULT '[]', "request_timestamp" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_taxii_statuses" PRIMARY KEY ("id"))`,
     );
+    await queryRunner.query(`CREATE INDEX "ix_taxii_statuses_org_time" ON "taxii_statuses" ("organization_id", "request_timestamp") `);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX "public"."ix_taxii_statuses_org_time"`);
     await queryRunner.query(`DROP TABLE "taxii_statuses"`);
     await queryRunner.query(`DROP INDEX "public"."ix_advisories_added"`);
     await queryRunner.query(`DROP INDEX "public"."ix_incident_events_added"`);

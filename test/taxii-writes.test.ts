@@ -54,6 +54,10 @@ describe('TAXII POST and status', () => {
     expect(missing.status).toBe(404);
     expect(other.body.title).toBe(missing.body.title);
     expect((await taxii(tok.bkav, `${taxiiBase(t.app)}/api/status/not-a-uuid/`)).status).toBe(404);
+    // Statuses older than the retention period go when the organisation posts again.
+    await t.app.db.query(`UPDATE taxii_statuses SET request_timestamp = now() - interval '31 days' WHERE id = $1`, [posted.body.id]);
+    await postEnvelope(tok.bkav, coll(INDICATORS_COLLECTION), { objects: [indicator(3, 'status2.example')] });
+    expect((await taxii(tok.bkav, url)).status).toBe(404);
     expect((await taxii(null, url)).status).toBe(401);
   });
 

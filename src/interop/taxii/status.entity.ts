@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * The outcome of one TAXII objects POST (TAXII 2.1 §4.3, the status
@@ -6,6 +6,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
  * organisation that posted reads it.
  */
 @Entity('taxii_statuses')
+@Index('ix_taxii_statuses_org_time', ['organizationId', 'requestTimestamp'])
 export class TaxiiStatusEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

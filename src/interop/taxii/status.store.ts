@@ -10,6 +10,9 @@ export interface StatusInput {
   failures: { id: string; message?: string }[];
 }
 
+/** How long a status stays readable: a client reads it right after its POST, or soon after; older ones are pruned. */
+export const STATUS_RETENTION_DAYS = 30;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The TAXII status resource (§4.3.1) of one stored row; timestamps in UTC with microseconds. */
@@ -36,6 +39,11 @@ export class TaxiiStatusStore {
   constructor(private readonly db: DataSource) {}
 
   async save(p: Principal, input: StatusInput) {
+    // Pruned per organisation as it posts (an index range), so the table holds at most a retention period of POSTs.
+    await this.db.query(
+      `DELETE FROM taxii_statuses WHERE organization_id = $1 AND request_timestamp < now() - make_interval(days => $2)`,
+      [p.orgId, STATUS_RETENTION_DAYS],
+    );
     const saved = await this.db.getRepository(TaxiiStatusEntity).save({
       organizationId: p.orgId,
       collectionId: input.collectionId,
