@@ -9,6 +9,7 @@ import { AuditLogQuery1796115476153 } from './1796115476153-AuditLogQuery';
 import { SigningKeyRetirement1796115476154 } from './1796115476154-SigningKeyRetirement';
 import { RegistryStatisticsIndexes1796117673434 } from './1796117673434-RegistryStatisticsIndexes';
 import { AuthChangeNotify1796119254619 } from './1796119254619-AuthChangeNotify';
+import { TaxiiCollections1796200000000 } from './1796200000000-TaxiiCollections';
 import { RangeExposures1796500000000 } from './1796500000000-RangeExposures';
 
 export const MIGRATIONS = [
@@ -21,5 +22,6 @@ export const MIGRATIONS = [
   SigningKeyRetirement1796115476154,
   RegistryStatisticsIndexes1796117673434,
   AuthChangeNotify1796119254619,
+  TaxiiCollections1796200000000,
   RangeExposures1796500000000,
 ];

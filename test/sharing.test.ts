@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/common/enums';
 import { startTestApp, type TestApp } from './support/app';
-import { community, PERSONAS, personas, type Community, type OrgFixture, type Persona } from './support/fixtures';
+import { community, PERSONAS, personas, TLP_CASES, type Community, type OrgFixture, type Persona } from './support/fixtures';
 
 /**
  * The TLP 2.0 matrix for indicators and sightings: for each case, who reads
@@ -13,28 +13,7 @@ let app: TestApp;
 let c: Community;
 const tokens = new Map<string, string>();
 
-interface Case {
-  name: string;
-  author: Persona;
-  tlp: string;
-  recipients: string[];
-  readers: Persona[];
-}
-
-const CASES: Case[] = [
-  { name: 'CLEAR', author: 'MOF-TAX', tlp: 'CLEAR', recipients: [], readers: PERSONAS },
-  { name: 'GREEN', author: 'MOF-TAX', tlp: 'GREEN', recipients: [], readers: PERSONAS },
-  { name: 'AMBER to VIETTEL', author: 'MOF-TAX', tlp: 'AMBER', recipients: ['VIETTEL'], readers: ['MOF-TAX', 'MOF', 'VNCERT', 'VIETTEL'] },
-  { name: 'AMBER_STRICT to VIETTEL', author: 'MOF-TAX', tlp: 'AMBER_STRICT', recipients: ['VIETTEL'], readers: ['MOF-TAX', 'MOF', 'VNCERT', 'VIETTEL'] },
-  { name: 'RED to VIETTEL (no ancestor, no coordinator)', author: 'MOF-TAX', tlp: 'RED', recipients: ['VIETTEL'], readers: ['MOF-TAX', 'VIETTEL'] },
-  { name: 'RED with no recipients', author: 'MOF-TAX', tlp: 'RED', recipients: [], readers: ['MOF-TAX'] },
-  { name: 'AMBER to MOF reaches its department', author: 'BKAV', tlp: 'AMBER', recipients: ['MOF'], readers: ['BKAV', 'VNCERT', 'MOF', 'MOF-TAX'] },
-  { name: 'AMBER_STRICT to MOF stops at MOF', author: 'BKAV', tlp: 'AMBER_STRICT', recipients: ['MOF'], readers: ['BKAV', 'VNCERT', 'MOF'] },
-  { name: 'RED to MOF', author: 'BKAV', tlp: 'RED', recipients: ['MOF'], readers: ['BKAV', 'MOF'] },
-  { name: 'AMBER to a group', author: 'BKAV', tlp: 'AMBER', recipients: ['alliance'], readers: ['BKAV', 'VNCERT', 'VIETTEL'] },
-  { name: 'AMBER to a group reaches members\' descendants', author: 'BKAV', tlp: 'AMBER', recipients: ['finance'], readers: ['BKAV', 'VNCERT', 'MOF', 'MOF-TAX'] },
-  { name: 'RED to a group reaches members only', author: 'BKAV', tlp: 'RED', recipients: ['finance'], readers: ['BKAV', 'MOF'] },
-];
+const CASES = TLP_CASES;
 
 function fixture(code: Persona): OrgFixture {
   return personas(c)(code);

@@ -2,20 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/common/enums';
 import { INDICATORS_COLLECTION, TAXII_TYPE } from '../src/interop/taxii/server';
 import { communityApp } from './support/fixtures';
+import { taxii } from './support/taxii';
 
 /** TAXII 2.1 over real HTTP: discovery, authentication, paging by next and by added_after, the TLP matrix, POST. */
 const t = communityApp();
 const tokens: Record<string, string> = {};
 const base = () => t.app.url.replace(/\/graphql$/, '/taxii2');
 const objectsUrl = () => `${base()}/api/collections/${INDICATORS_COLLECTION}/objects/`;
-
-async function taxii(token: string | null, url: string, init: RequestInit = {}, basic = false) {
-  const headers: Record<string, string> = { accept: TAXII_TYPE, ...(init.headers as Record<string, string>) };
-  if (token) headers.authorization = basic ? `Basic ${Buffer.from(`anyone:${token}`).toString('base64')}` : `Bearer ${token}`;
-  const res = await fetch(url, { ...init, headers });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
-}
 
 async function submit(token: string, items: Record<string, unknown>[]) {
   const res = await t.app.gql(token, `mutation($input: [IndicatorInput!]!) { submitIndicators(input: $input) { rejected } }`, { input: items });

@@ -5,6 +5,7 @@ import { SharedObjectColumns } from '../organizations/shared-object.entity';
 
 @Entity('advisories')
 @Index('ix_advisories_seq', ['seq'], { unique: true })
+@Index('ix_advisories_added', ['updatedAt', 'id'])
 export class AdvisoryEntity extends SharedObjectColumns {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

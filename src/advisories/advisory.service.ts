@@ -10,7 +10,7 @@ import { checkId } from '../common/ids';
 import type { Page } from '../common/pagination';
 import { optionalText, text, textList } from '../common/validate';
 import { visibleById, visibleByIds, where } from '../db/filters';
-import { keysetPage } from '../db/paging';
+import { addedKeysetPage, keysetPage, type AddedPage, type AddedQuery } from '../db/paging';
 import type { ObservableRef } from '../intel/intel.inputs';
 import type { ObservableEntity } from '../intel/observable.entity';
 import { checkObservableList, linkObservables, type CheckedObservable } from '../intel/observable.writes';
@@ -81,6 +81,18 @@ export class AdvisoryService {
   /** Advisories by id among those the caller may read, in one query. */
   async byIds(p: Principal, ids: readonly string[]): Promise<Map<string, AdvisoryEntity>> {
     return visibleByIds(this.db.manager, AdvisoryEntity, advisoryVisibleTo(p, 't'), ids);
+  }
+
+  /**
+   * Published and withdrawn advisories the caller may read, in the order
+   * their current version was stored (`updated_at`: publication, each
+   * revision, withdrawal): TAXII's `date_added` keyset. Drafts are not served
+   * as STIX reports: a report is published by definition.
+   */
+  async addedPage(p: Principal, q: AddedQuery): Promise<AddedPage<AdvisoryEntity>> {
+    const pol = advisoryVisibleTo(p, 't');
+    const qb = this.db.getRepository(AdvisoryEntity).createQueryBuilder('t').where(pol.sql, pol.params).andWhere(`t.status <> 'DRAFT'`);
+    return addedKeysetPage(qb, 't', 'updated_at', q);
   }
 
   /** Linked observables per advisory, for the nested field; the policy is applied again rather than trusted from the parent. */

@@ -16,6 +16,7 @@ import { RankingSnapshotEntity } from '../registry/ranking.entity';
 import { RequirementEntity, SystemRequirementEntity } from '../registry/requirement.entity';
 import { InformationSystemEntity } from '../registry/system.entity';
 import { WarningEntity } from '../warnings/warning.entity';
+import { TaxiiStatusEntity } from '../interop/taxii/status.entity';
 
 export const ENTITIES = [
   OrganizationEntity,
@@ -33,6 +34,7 @@ export const ENTITIES = [
   AdvisoryEntity,
   AdvisoryObservableEntity,
   WarningEntity,
+  TaxiiStatusEntity,
   AuditEventEntity,
   RateLimitBucketEntity,
   RateLimitLeaseEntity,

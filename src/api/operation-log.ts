@@ -106,3 +106,18 @@ export function finishRecord(record: OperationRecord, metrics: Metrics, msg = 'r
     errorCodes: record.errorCodes.length > 1 ? [...new Set(record.errorCodes)] : undefined,
   });
 }
+
+/**
+ * Starts the log record of an HTTP request (kept in `res.locals.record`, its
+ * id sent as x-request-id) and finishes it when the response closes.
+ */
+export function recordHttpRequest(res: { locals: Record<string, unknown>; setHeader(name: string, value: string): unknown; once(event: 'close', fn: () => void): unknown; statusCode: number }, transport: OperationRecord['transport'], metrics: Metrics): OperationRecord {
+  const record = startRecord(transport);
+  res.locals.record = record;
+  res.setHeader('x-request-id', record.requestId);
+  res.once('close', () => {
+    record.status = res.statusCode;
+    finishRecord(record, metrics);
+  });
+  return record;
+}

@@ -12,7 +12,7 @@ import { mountConsole } from './console';
 import { createContext, type Context } from './context';
 import { formatError } from './errors';
 import { startHousekeeping } from './housekeeping';
-import { finishRecord, noteErrors, startRecord, type OperationRecord } from './operation-log';
+import { noteErrors, recordHttpRequest, type OperationRecord } from './operation-log';
 import { authenticate, LIMIT_RULES, PARSE_OPTIONS, pipelinePlugin } from './pipeline';
 import { liveness, readiness, startMetricsListener, type MetricsListener } from './probes';
 import { createSchema } from './schema';
@@ -89,13 +89,7 @@ export async function startServer(config: ServerConfig, services: Services, opts
     '/graphql',
     // Every request gets its log record and request id first, so that refusals before GraphQL (a bad token, a bad body) are logged too.
     (_req: Request, res: Response, next: NextFunction) => {
-      const record = startRecord('http');
-      res.locals.record = record;
-      res.setHeader('x-request-id', record.requestId);
-      res.once('close', () => {
-        record.status = res.statusCode;
-        finishRecord(record, services.metrics);
-      });
+      recordHttpRequest(res, 'http', services.metrics);
       next();
     },
     express.json({ limit: BODY_LIMIT }),

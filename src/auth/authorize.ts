@@ -76,6 +76,20 @@ const CATALOGUE = {
     rule: (p, s) => (s.authorId === p.orgId ? null : 'only the organisation that posted an indicator may revoke it'),
   },
   'sighting.report': { role: Role.REPORTER },
+  /**
+   * TAXII DELETE: only an object the caller's organisation authored, by its
+   * CONTRIBUTOR or above; the object's own action (indicator.revoke,
+   * sighting.delete, advisory.withdraw, incident.delete) then applies its rules.
+   */
+  'taxii.delete': {
+    role: Role.CONTRIBUTOR,
+    rule: (p, s) => (s.authorId === p.orgId ? null : 'only objects of the caller\'s own organisation may be deleted over TAXII'),
+  },
+  /** Withdrawing a sighting (TAXII DELETE): a sighting is an event with no revoked state, so it is removed. */
+  'sighting.delete': {
+    role: Role.CONTRIBUTOR,
+    rule: (p, s) => (s.authorId === p.orgId ? null : 'only the organisation that reported a sighting may delete it'),
+  },
   /** Declaring the caller's own organisation's ranges; they stay PENDING until reviewed. */
   'assetRange.set': { role: Role.REPORTER },
   /**
@@ -105,6 +119,15 @@ const CATALOGUE = {
       coordinatorAnalyst(p) || (s.authorId !== undefined && actsForAuthor(p, s.authorId))
         ? null
         : 'only the reporting organisation, the organisations above it, or a coordinator organisation\'s ANALYST may update this incident',
+  },
+  /**
+   * Deleting an incident (TAXII DELETE) is never allowed: an incident is an
+   * official record that its reporter closes through its status. Kept in the
+   * catalogue so that the refusal is audited like any other.
+   */
+  'incident.delete': {
+    role: Role.REPORTER,
+    rule: () => 'an incident is not deleted: the reporting organisation closes it (updateIncident with status CLOSED)',
   },
   'incident.triage': {
     role: Role.REPORTER,

@@ -5,6 +5,7 @@ import { SharedObjectColumns } from '../organizations/shared-object.entity';
 
 @Entity('incidents')
 @Index('ix_incidents_seq', ['seq'], { unique: true })
+@Index('ix_incidents_added', ['updatedAt', 'id'])
 export class IncidentEntity extends SharedObjectColumns {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -66,6 +67,7 @@ export class IncidentObservableEntity {
 
 @Entity('incident_events')
 @Index('ix_incident_events_incident', ['incidentId', 'seq'])
+@Index('ix_incident_events_added', ['createdAt', 'id'])
 export class IncidentEventEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -9,7 +9,7 @@ import { checkId } from '../common/ids';
 import type { Page } from '../common/pagination';
 import { notInFuture, optionalText, text, textList } from '../common/validate';
 import { visibleById, visibleByIds, where } from '../db/filters';
-import { keysetPage } from '../db/paging';
+import { addedKeysetPage, keysetPage, type AddedPage, type AddedQuery } from '../db/paging';
 import type { ObservableEntity } from '../intel/observable.entity';
 import { checkObservableList, linkObservables, type CheckedObservable } from '../intel/observable.writes';
 import type { OrganizationService } from '../organizations/organization.service';
@@ -221,6 +221,37 @@ export class IncidentService {
       }
       return m.findOneByOrFail(IncidentEntity, { id: iid });
     });
+  }
+
+  /**
+   * Incidents the caller may read in the order their current version was
+   * stored (`updated_at`: every status change, note, assignment or share is a
+   * new version): TAXII's `date_added` keyset.
+   */
+  async addedPage(p: Principal, q: AddedQuery): Promise<AddedPage<IncidentEntity>> {
+    const pol = visibleTo(p, 't');
+    return addedKeysetPage(this.db.getRepository(IncidentEntity).createQueryBuilder('t').where(pol.sql, pol.params), 't', 'updated_at', q);
+  }
+
+  /**
+   * Timeline entries of the incidents the caller may read, in the order they
+   * were written (TAXII `note`s); `incident` is loaded for the note's
+   * references and marking, and SHARED entries lose their names as on the incident.
+   */
+  async eventsAddedPage(p: Principal, q: AddedQuery): Promise<AddedPage<IncidentEventEntity>> {
+    const pol = visibleTo(p, 't');
+    const qb = this.db.getRepository(IncidentEventEntity).createQueryBuilder('e').innerJoinAndSelect('e.incident', 't').where(pol.sql, pol.params);
+    const page = await addedKeysetPage(qb, 'e', 'created_at', q, 't');
+    for (const e of page.items) if (e.kind === IncidentEventKind.SHARED && !mayKnowRecipients(p, e.incident!.authorId)) e.note = null;
+    return page;
+  }
+
+  /** Incidents are closed, never deleted: a reader asking to delete one is refused (and audited); others see NOT_FOUND. */
+  async delete(p: Principal, id: string): Promise<never> {
+    const inc = await this.byId(p, id);
+    if (!inc) throw notFound('Incident', id);
+    await this.authz.authorize(p, 'incident.delete', subjectOf(inc));
+    throw new Error('unreachable: incident.delete is never allowed');
   }
 
   /** Linked observables per incident, for the incidents among `ids` the caller may read. */

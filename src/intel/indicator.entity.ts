@@ -7,6 +7,8 @@ import { SharedObjectColumns } from '../organizations/shared-object.entity';
 @Index('uq_indicators_observable_author', ['observableId', 'authorId'], { unique: true })
 @Index('ix_indicators_seq', ['seq'], { unique: true })
 @Index('ix_indicators_author', ['authorId'])
+/** TAXII's date_added keyset (IndicatorService.addedPage). */
+@Index('ix_indicators_added', ['lastReported', 'id'])
 export class IndicatorEntity extends SharedObjectColumns {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

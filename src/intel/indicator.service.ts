@@ -11,7 +11,7 @@ import type { Page } from '../common/pagination';
 import { intRange, lookupKey, lookupKeys, optionalText, text, textList } from '../common/validate';
 import { visibleById, visibleByIds, where } from '../db/filters';
 import { fromRow } from '../db/hydrate';
-import { keysetPage } from '../db/paging';
+import { addedKeysetPage, keysetPage, type AddedPage, type AddedQuery } from '../db/paging';
 import { retryTransaction } from '../db/retry';
 import { OrganizationService } from '../organizations/organization.service';
 import type { WarningService } from '../warnings/warning.service';
@@ -213,29 +213,13 @@ export class IndicatorService {
 
   /**
    * Indicators the caller may read in ascending order of when their current
-   * version was added (`last_reported`, microseconds kept as text), then id:
-   * the keyset of TAXII's `date_added` paging. `after` is the last row a client
-   * saw; `addedAfter` is strict.
+   * version was added (`last_reported`), then id: the keyset of TAXII's
+   * `date_added` paging. Revoked indicators stay in it (their revocation is a version).
    */
-  async addedPage(
-    p: Principal,
-    q: { after?: { t: string; id: string }; addedAfter?: string; at?: string; ids?: string[]; limit: number },
-  ): Promise<{ items: IndicatorEntity[]; added: Map<string, string>; hasMore: boolean; nextAdded?: string }> {
+  async addedPage(p: Principal, q: AddedQuery): Promise<AddedPage<IndicatorEntity>> {
     const pol = visibleTo(p, 't');
-    const qb = this.db.getRepository(IndicatorEntity).createQueryBuilder('t').innerJoinAndSelect('t.observable', 'o').where(pol.sql, pol.params)
-      .addSelect(`to_char(t.last_reported AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'date_added');
-    // A row written by a transaction still open carries its start time, and would commit behind a client that has paged past it:
-    // serve only rows older than every open transaction (it needs pg_read_all_stats to see other roles' sessions).
-    qb.andWhere(`t.last_reported < coalesce((SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid() AND backend_type = 'client backend'), now())`);
-    if (q.after) qb.andWhere('(t.last_reported, t.id) > (CAST(:at AS timestamptz), CAST(:aid AS uuid))', { at: q.after.t, aid: q.after.id });
-    if (q.addedAfter) qb.andWhere('t.last_reported > CAST(:addedAfter AS timestamptz)', { addedAfter: q.addedAfter });
-    if (q.ids) qb.andWhere('t.id = ANY(CAST(:ids AS uuid[]))', { ids: q.ids });
-    if (q.at) qb.andWhere('t.last_reported = CAST(:at_ts AS timestamptz)', { at_ts: q.at });
-    qb.orderBy('t.last_reported', 'ASC').addOrderBy('t.id', 'ASC').limit(q.limit + 1);
-    const { raw, entities } = await qb.getRawAndEntities();
-    const added = new Map<string, string>(raw.map((r: { t_id: string; date_added: string }) => [r.t_id, r.date_added]));
-    const extra = entities[q.limit];
-    return { items: entities.slice(0, q.limit), added, hasMore: !!extra, nextAdded: extra && added.get(extra.id) };
+    const qb = this.db.getRepository(IndicatorEntity).createQueryBuilder('t').innerJoinAndSelect('t.observable', 'o').where(pol.sql, pol.params);
+    return addedKeysetPage(qb, 't', 'last_reported', q);
   }
 
   /** One indicator if the caller may read it; null for hidden and missing alike. */
@@ -261,7 +245,10 @@ export class IndicatorService {
       ind.revokedReason = why;
       ind.revokedAt = ind.revokedAt ?? new Date();
       ind.updatedBy = actorName(p);
-      await m.update(IndicatorEntity, { id: ind.id }, { revoked: true, revokedReason: why, revokedAt: ind.revokedAt, updatedBy: ind.updatedBy });
+      // A revocation is a new version of the assertion (STIX: `revoked` with a later `modified`), so that TAXII clients polling
+      // by date_added receive it.
+      await m.update(IndicatorEntity, { id: ind.id }, { revoked: true, revokedReason: why, revokedAt: ind.revokedAt, updatedBy: ind.updatedBy, lastReported: () => 'now()' });
+      ind.lastReported = (await m.findOneByOrFail(IndicatorEntity, { id: ind.id })).lastReported;
       await this.audit.record(p, { action: 'indicator.revoke', targetType: 'Indicator', targetId: ind.id, detail: { reason: why } }, m);
       return ind;
     });

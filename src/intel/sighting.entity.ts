@@ -5,6 +5,7 @@ import { SharedObjectColumns } from '../organizations/shared-object.entity';
 @Entity('sightings')
 @Index('ix_sightings_observable', ['observableId'])
 @Index('ix_sightings_seq', ['seq'], { unique: true })
+@Index('ix_sightings_added', ['createdAt', 'id'])
 export class SightingEntity extends SharedObjectColumns {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

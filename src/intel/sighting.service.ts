@@ -3,12 +3,13 @@ import type { AuditService } from '../audit/audit.service';
 import type { Authorizer } from '../auth/authorize';
 import { visibleTo } from '../auth/policy';
 import { actorName, type Principal } from '../auth/principal';
-import { InputProblem } from '../common/errors';
+import { InputProblem, notFound } from '../common/errors';
+import { checkId } from '../common/ids';
 import type { Metrics } from '../common/metrics';
 import type { Page } from '../common/pagination';
 import { intRange, notInFuture, optionalText } from '../common/validate';
-import { visibleByIds } from '../db/filters';
-import { keysetPage } from '../db/paging';
+import { visibleById, visibleByIds } from '../db/filters';
+import { addedKeysetPage, keysetPage, type AddedPage, type AddedQuery } from '../db/paging';
 import { retryTransaction } from '../db/retry';
 import { OrganizationService } from '../organizations/organization.service';
 import { checkBulkSize, checkItems, sharedItem } from './bulk';
@@ -102,5 +103,29 @@ export class SightingService {
     const qb = this.db.getRepository(SightingEntity).createQueryBuilder('s').innerJoinAndSelect('s.observable', 'o').where(pol.sql, pol.params);
     if (filter.observableId) qb.andWhere('s.observable_id = :oid', { oid: filter.observableId });
     return keysetPage(qb, 's', args);
+  }
+
+  /** Sightings the caller may read in the order they were reported (a sighting never changes): TAXII's `date_added` keyset. */
+  async addedPage(p: Principal, q: AddedQuery): Promise<AddedPage<SightingEntity>> {
+    const pol = visibleTo(p, 't');
+    const qb = this.db.getRepository(SightingEntity).createQueryBuilder('t').innerJoinAndSelect('t.observable', 'o').where(pol.sql, pol.params);
+    return addedKeysetPage(qb, 't', 'created_at', q);
+  }
+
+  /**
+   * Removes one of the caller's organisation's sightings (a CONTRIBUTOR of the
+   * author): NOT_FOUND when the caller may not read it, FORBIDDEN when it may
+   * read but not delete it.
+   */
+  async delete(p: Principal, id: string): Promise<void> {
+    await this.authz.authorize(p, 'sighting.delete');
+    const sid = checkId(id);
+    await this.db.transaction(async (m) => {
+      const s = await visibleById(m, SightingEntity, visibleTo(p, 't'), sid, { lock: true });
+      if (!s) throw notFound('Sighting', id);
+      await this.authz.authorize(p, 'sighting.delete', { target: { type: 'Sighting', id: sid }, authorId: s.authorId });
+      await m.delete(SightingEntity, { id: sid });
+      await this.audit.record(p, { action: 'sighting.delete', targetType: 'Sighting', targetId: sid }, m);
+    });
   }
 }

@@ -68,3 +68,27 @@ export function communityApp(): { app: TestApp; c: Community } {
   afterAll(() => ctx.app?.close());
   return ctx;
 }
+
+/** One row of the TLP 2.0 matrix: an object by `author` at `tlp` to `recipients` (codes or the groups alliance = [VIETTEL], finance = [MOF]), and who reads it. */
+export interface TlpCase {
+  name: string;
+  author: Persona;
+  tlp: string;
+  recipients: string[];
+  readers: Persona[];
+}
+
+export const TLP_CASES: TlpCase[] = [
+  { name: 'CLEAR', author: 'MOF-TAX', tlp: 'CLEAR', recipients: [], readers: PERSONAS },
+  { name: 'GREEN', author: 'MOF-TAX', tlp: 'GREEN', recipients: [], readers: PERSONAS },
+  { name: 'AMBER to VIETTEL', author: 'MOF-TAX', tlp: 'AMBER', recipients: ['VIETTEL'], readers: ['MOF-TAX', 'MOF', 'VNCERT', 'VIETTEL'] },
+  { name: 'AMBER_STRICT to VIETTEL', author: 'MOF-TAX', tlp: 'AMBER_STRICT', recipients: ['VIETTEL'], readers: ['MOF-TAX', 'MOF', 'VNCERT', 'VIETTEL'] },
+  { name: 'RED to VIETTEL (no ancestor, no coordinator)', author: 'MOF-TAX', tlp: 'RED', recipients: ['VIETTEL'], readers: ['MOF-TAX', 'VIETTEL'] },
+  { name: 'RED with no recipients', author: 'MOF-TAX', tlp: 'RED', recipients: [], readers: ['MOF-TAX'] },
+  { name: 'AMBER to MOF reaches its department', author: 'BKAV', tlp: 'AMBER', recipients: ['MOF'], readers: ['BKAV', 'VNCERT', 'MOF', 'MOF-TAX'] },
+  { name: 'AMBER_STRICT to MOF stops at MOF', author: 'BKAV', tlp: 'AMBER_STRICT', recipients: ['MOF'], readers: ['BKAV', 'VNCERT', 'MOF'] },
+  { name: 'RED to MOF', author: 'BKAV', tlp: 'RED', recipients: ['MOF'], readers: ['BKAV', 'MOF'] },
+  { name: 'AMBER to a group', author: 'BKAV', tlp: 'AMBER', recipients: ['alliance'], readers: ['BKAV', 'VNCERT', 'VIETTEL'] },
+  { name: 'AMBER to a group reaches members\' descendants', author: 'BKAV', tlp: 'AMBER', recipients: ['finance'], readers: ['BKAV', 'VNCERT', 'MOF', 'MOF-TAX'] },
+  { name: 'RED to a group reaches members only', author: 'BKAV', tlp: 'RED', recipients: ['finance'], readers: ['BKAV', 'MOF'] },
+];
