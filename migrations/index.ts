@@ -8,6 +8,7 @@ import { RateLimits1796115476152 } from './1796115476152-RateLimits';
 import { AuditLogQuery1796115476153 } from './1796115476153-AuditLogQuery';
 import { SigningKeyRetirement1796115476154 } from './1796115476154-SigningKeyRetirement';
 import { RegistryStatisticsIndexes1796117673434 } from './1796117673434-RegistryStatisticsIndexes';
+import { StixProvenance1796300000000 } from './1796300000000-StixProvenance';
 
 export const MIGRATIONS = [
   Initial1795298023194,
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   AuditLogQuery1796115476153,
   SigningKeyRetirement1796115476154,
   RegistryStatisticsIndexes1796117673434,
+  StixProvenance1796300000000,
 ];

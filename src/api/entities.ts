@@ -14,6 +14,7 @@ import { InspectionEntity, InspectionFindingEntity } from '../registry/inspectio
 import { RankingSnapshotEntity } from '../registry/ranking.entity';
 import { RequirementEntity, SystemRequirementEntity } from '../registry/requirement.entity';
 import { InformationSystemEntity } from '../registry/system.entity';
+import { StixProvenanceEntity } from '../interop/stix/import/provenance.entity';
 import { WarningEntity } from '../warnings/warning.entity';
 
 export const ENTITIES = [
@@ -43,4 +44,5 @@ export const ENTITIES = [
   InspectionEntity,
   InspectionFindingEntity,
   RankingSnapshotEntity,
+  StixProvenanceEntity,
 ];

@@ -8,6 +8,7 @@ import { Severity } from '../common/enums';
 import { Metrics } from '../common/metrics';
 import type { Config } from '../config';
 import { IncidentService } from '../incidents/incident.service';
+import { bindImportServices } from '../interop/stix/importer';
 import { AssetRangeReviewService } from '../intel/asset-range-review.service';
 import { AssetRangeService } from '../intel/asset-range.service';
 import { IndicatorService } from '../intel/indicator.service';
@@ -82,7 +83,7 @@ export function createServices(db: DataSource, config: ServiceConfig, broker?: W
   const warningHub = new WarningHub(warnings, logBroker, metrics);
   const changes = new RegistryChanges();
   const statistics = new StatisticsService(db, authz);
-  return {
+  const services: Services = {
     db,
     metrics,
     tokens: new TokenVerifier(db, config.tokenAudience, config.tokenMaxLifetime),
@@ -110,6 +111,9 @@ export function createServices(db: DataSource, config: ServiceConfig, broker?: W
     ranking: new RankingService(db, statistics, audit, warnings, authz),
     statisticsHub: new StatisticsHub(statistics, warningHub, changes),
   };
+  // TAXII POST and pull build their importer from the indicator service; this lets it reach the other kinds' services too.
+  bindImportServices(services);
+  return services;
 }
 
 /** The pg pool behind TypeORM's postgres driver (a public property of the driver, typed loosely by TypeORM). */

@@ -9,6 +9,7 @@ import { checkId } from '../common/ids';
 import type { Page } from '../common/pagination';
 import { notInFuture, optionalText, text, textList } from '../common/validate';
 import { visibleById, visibleByIds, where } from '../db/filters';
+import { inTransaction } from '../db/retry';
 import { keysetPage } from '../db/paging';
 import type { ObservableEntity } from '../intel/observable.entity';
 import { checkObservableList, linkObservables, type CheckedObservable } from '../intel/observable.writes';
@@ -60,11 +61,14 @@ export class IncidentService {
     private readonly authz: Authorizer,
   ) {}
 
-  /** Stores the incident, its observables and the first timeline entry together, or nothing. */
-  async report(p: Principal, input: IncidentInput): Promise<IncidentEntity> {
+  /**
+   * Stores the incident, its observables and the first timeline entry together, or nothing.
+   * `outer`: run inside the caller's transaction (as a savepoint), for imports that span several services.
+   */
+  async report(p: Principal, input: IncidentInput, outer?: EntityManager): Promise<IncidentEntity> {
     await this.authz.authorize(p, 'incident.report');
     const v = this.checkReport(input);
-    return this.db.transaction(async (m) => {
+    return inTransaction(this.db, outer, async (m) => {
       const r = await this.orgs.resolveRecipients(m, input.recipients, 'input.recipients');
       const inserted = await m.insert(IncidentEntity, {
         authorId: p.orgId,
@@ -126,11 +130,11 @@ export class IncidentService {
    * Status, note and assignee in one step. Hidden incidents are NOT_FOUND;
    * visible ones the caller may not change are FORBIDDEN (see incident-status.ts).
    */
-  async update(p: Principal, id: string, input: IncidentUpdateInput): Promise<IncidentEntity> {
+  async update(p: Principal, id: string, input: IncidentUpdateInput, outer?: EntityManager): Promise<IncidentEntity> {
     await this.authz.authorize(p, 'incident.update');
     const iid = checkId(id);
     const change = this.checkUpdate(input);
-    return this.db.transaction(async (m) => {
+    return inTransaction(this.db, outer, async (m) => {
       const inc = await visibleById(m, IncidentEntity, visibleTo(p, 't'), iid, { lock: true });
       if (!inc) throw notFound('Incident', id);
       const subject = subjectOf(inc);
