@@ -17,6 +17,13 @@ export type { StixImportResult, StixObjectResult } from './import/types';
 export { MAX_STIX_OBJECTS, objectsOf } from './import/bundle';
 
 const KIND: Record<string, string> = { indicator: 'Indicator', sighting: 'Sighting', incident: 'Incident', note: 'Incident', report: 'Advisory' };
+/**
+ * Incidents and reports are written one by one through their services (each a
+ * few statements), unlike indicators, sightings and notes, which go in bulk:
+ * a bundle carries at most this many of each, so that its time stays bounded.
+ */
+export const MAX_ONE_BY_ONE = 500;
+const ONE_BY_ONE: Record<string, string> = { incident: 'incidents', report: 'reports' };
 const STIX_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
 /** The checked, importable objects of a bundle by kind. */
@@ -91,6 +98,7 @@ export class StixImporter {
     const base: StixObjectResult[] = [];
     const plan: Plan = { indicators: [], sightings: [], incidents: [], notes: [], reports: [] };
     const latest = new Map<string, Entry>();
+    const counted: Record<string, number> = {};
     objects.forEach((raw, index) => {
       const o = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
       const type = str(o.type)?.slice(0, 64) ?? null;
@@ -101,6 +109,9 @@ export class StixImporter {
       if (REFERENCE_TYPES.has(type) || SCO_TYPES.has(type)) return void ((r.status = 'REFERENCE'), (r.reason = 'read for context; not stored'));
       if (!KIND[type]) return void (r.reason = `objects of type ${type} are not imported`);
       if (!id.startsWith(`${type}--`)) return void (r.reason = `id: must start with ${type}--`);
+      if (ONE_BY_ONE[type] && (counted[type] = (counted[type] ?? 0) + 1) > MAX_ONE_BY_ONE) {
+        return void (r.reason = `at most ${MAX_ONE_BY_ONE} ${ONE_BY_ONE[type]} are imported per bundle; send the rest in another bundle`);
+      }
       const modified = str(o.modified) ?? str(o.created);
       if ((o.modified ?? o.created) !== undefined && !(modified && STIX_TIMESTAMP.test(modified))) {
         return void (r.reason = 'modified: must be a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.s]Z)');

@@ -2,13 +2,15 @@ import { allows } from '../../../auth/authorize';
 import { IncidentCategory, IncidentStatus, Severity } from '../../../common/enums';
 import type { IncidentInput } from '../../../incidents/incident.inputs';
 import { transitionProblem } from '../../../incidents/incident-status';
+import { MAX_NOTE } from '../../../incidents/incident.service';
+import { InputProblem } from '../../../common/errors';
+import { text } from '../../../common/validate';
 import { INCIDENT_CORE_EXTENSION } from '../to-stix';
 import { date, str, tlpOf, type BundleIndex } from './bundle';
 import { heldLocalIds } from './provenance';
-import { eachInSavepoint, notStored, refuse, stored, type Entry, type Obj, type Run } from './types';
+import { eachInSavepoint, notStored, reasonOf, refuse, stored, type Entry, type Obj, type Run } from './types';
 
 const FIELDS = { 'input.title': 'name', 'input.description': 'description', 'input.detectedAt': 'first_seen', 'input.note': 'content', 'input.status': 'investigation_status' };
-const MAX_NOTE = 4000;
 
 /** An incident as ThreatFed reads it, and the status its investigation_status maps to. */
 export interface CheckedIncident {
@@ -102,9 +104,15 @@ export function checkNote(e: Entry): string {
   if (!refs.some((x) => typeof x === 'string' && x.startsWith('incident--'))) refuse('object_refs', 'names no incident: only notes about incidents are imported (as timeline entries)');
   const abstract = str(o.abstract);
   const content = str(o.content) ?? refuse('content', 'is required');
-  const text = abstract && !content.startsWith(abstract) ? `${abstract}\n\n${content}` : content;
-  if (text.length > MAX_NOTE) refuse('content', `must be at most ${MAX_NOTE} characters with its abstract (an incident timeline note)`);
-  return text;
+  const joined = abstract && !content.startsWith(abstract) ? `${abstract}\n\n${content}` : content;
+  if (joined.length > MAX_NOTE) refuse('content', `must be at most ${MAX_NOTE} characters with its abstract (an incident timeline note)`);
+  try {
+    // The timeline's own rule, checked per note here so that one bad note is refused alone.
+    return text('content', joined, { max: MAX_NOTE, multiline: true });
+  } catch (err) {
+    if (err instanceof InputProblem) refuse('content', err.rule);
+    throw err;
+  }
 }
 
 /**
@@ -113,30 +121,52 @@ export function checkNote(e: Entry): string {
  * (`incident--<id>`) the caller may read; the update itself then decides
  * whether the caller may add to its timeline.
  */
-async function incidentOf(run: Run, refs: unknown[]): Promise<string | null> {
+async function incidentOf(run: Run, refs: unknown[], memo: Map<string, string | null>): Promise<string | null> {
   for (const ref of refs.slice(0, 100)) {
     if (typeof ref !== 'string' || !ref.startsWith('incident--')) continue;
-    const local = run.localIncidents.get(ref) ?? (await heldLocalIds(run.m, run.p.orgId, ref, 'Incident'))[0];
-    if (local) return local;
-    const uuid = ref.slice('incident--'.length);
-    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uuid) && (await run.s.incidents.byId(run.p, uuid))) return uuid;
+    if (!memo.has(ref)) memo.set(ref, await resolveIncident(run, ref));
+    const found = memo.get(ref);
+    if (found) return found;
   }
   return null;
 }
 
-/** Notes in the order they were written, each a NOTE entry of its incident's timeline. */
+async function resolveIncident(run: Run, ref: string): Promise<string | null> {
+  const local = run.localIncidents.get(ref) ?? (await heldLocalIds(run.m, run.p.orgId, ref, 'Incident'))[0];
+  if (local) return local;
+  const uuid = ref.slice('incident--'.length);
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uuid) && (await run.s.incidents.byId(run.p, uuid)) ? uuid : null;
+}
+
+/**
+ * Notes in the order they were written, as NOTE entries of their incidents'
+ * timelines: one IncidentService.addNotes call per incident, so a whole
+ * exported timeline costs a handful of statements, not a few per note.
+ */
 export async function importNotes(run: Run, entries: { e: Entry; text: string }[]): Promise<void> {
   const ordered = [...entries].sort((a, b) => String(a.e.o.created ?? '').localeCompare(String(b.e.o.created ?? '')) || a.e.index - b.e.index);
+  const byIncident = new Map<string, { e: Entry; text: string; newer: boolean }[]>();
+  const memo = new Map<string, string | null>();
   for (const { e, text } of ordered) {
-    const incidentId = await incidentOf(run, e.o.object_refs as unknown[]);
+    const incidentId = await incidentOf(run, e.o.object_refs as unknown[], memo);
     if (!incidentId) {
       notStored(run, e, 'REJECTED', 'object_refs: names no incident in the bundle, imported by this organisation, or readable by it');
       continue;
     }
     const newer = run.claims.get(e.id)!.state === 'NEWER';
-    await eachInSavepoint(run, e, FIELDS, async (r) => {
-      await r.s.incidents.update(r.p, incidentId, { note: newer ? `(revised) ${text}`.slice(0, MAX_NOTE) : text }, r.m);
-      stored(r, e, newer ? 'UPDATED' : 'IMPORTED', 'Incident', [incidentId], newer ? 'the revised note is added to the timeline; entries are never rewritten' : null);
-    });
+    byIncident.set(incidentId, [...(byIncident.get(incidentId) ?? []), { e, text: newer ? `(revised) ${text}`.slice(0, MAX_NOTE) : text, newer }]);
+  }
+  for (const [incidentId, notes] of byIncident) {
+    const mark = run.settled.length;
+    try {
+      await run.s.incidents.addNotes(run.p, incidentId, notes.map((n) => n.text), run.m);
+      for (const n of notes) {
+        stored(run, n.e, n.newer ? 'UPDATED' : 'IMPORTED', 'Incident', [incidentId], n.newer ? 'the revised note is added to the timeline; entries are never rewritten' : null);
+      }
+    } catch (err) {
+      run.settled.length = mark;
+      const reason = reasonOf(err, FIELDS);
+      for (const n of notes) notStored(run, n.e, 'REJECTED', reason);
+    }
   }
 }
