@@ -2,7 +2,9 @@ import type { Tlp } from '../../../common/enums';
 import { badInput } from '../../../common/errors';
 import { LIMITS } from '../../../common/limits';
 import { MARKING_TLP } from '../markings';
-import type { Obj } from './types';
+
+/** A STIX object as untrusted JSON. */
+export type Obj = Record<string, unknown>;
 
 /** Objects in one import: the same bulk limit as submitIndicators. */
 export const MAX_STIX_OBJECTS = LIMITS.bulkItems;

@@ -6,7 +6,7 @@ import { domainErrorOf, InputProblem } from '../../../common/errors';
 import type { IncidentService } from '../../../incidents/incident.service';
 import type { IndicatorService } from '../../../intel/indicator.service';
 import type { SightingService } from '../../../intel/sighting.service';
-import type { BundleIndex } from './bundle';
+import type { BundleIndex, Obj } from './bundle';
 
 /**
  * IMPORTED and UPDATED: stored; UNCHANGED: this version is already held;
@@ -49,7 +49,7 @@ export interface ImportServices {
   advisories: AdvisoryService;
 }
 
-export type Obj = Record<string, unknown>;
+export type { Obj } from './bundle';
 
 /** Why an object cannot be imported: the STIX field and the rule. */
 export class Refusal extends Error {}
