@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/common/enums';
+import { INDICATORS_COLLECTION, TAXII_TYPE } from '../src/interop/taxii/server';
 import { communityApp } from './support/fixtures';
 import { ADVISORY, bundle, incident, INCIDENT, indicator, IMPORT, importOk, note, owned, report, TLP } from './support/stix-in';
 
@@ -169,5 +170,24 @@ describe('importStix: notes, atomic and per-object results', () => {
     expect(late.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(late.body.errors?.[0].extensions?.objects).toEqual([expect.objectContaining({ index: 1 })]);
     expect(await owned(t.app, t.c.viettel.org.id)).toEqual(before);
+  });
+});
+
+describe('TAXII POST reaches the same importer', () => {
+  it('an envelope with an incident and its note is imported as the poster\'s own, idempotently', async () => {
+    const inc = incident({ name: 'Posted over TAXII' });
+    const envelope = JSON.stringify({ objects: [inc, note(inc.id, 'posted note')] });
+    const url = `${t.app.url.replace(/\/graphql$/, '/taxii2')}/api/collections/${INDICATORS_COLLECTION}/objects/`;
+    const post = async () => {
+      const res = await fetch(url, { method: 'POST', body: envelope, headers: { accept: TAXII_TYPE, 'content-type': TAXII_TYPE, authorization: `Bearer ${tokens.mof}` } });
+      expect(res.status).toBe(202);
+      return res.json();
+    };
+    expect(await post()).toMatchObject({ success_count: 2, failure_count: 0 });
+    expect(await post()).toMatchObject({ success_count: 2, failure_count: 0 });
+    const [row] = await t.app.db.query('SELECT local_ids FROM stix_provenance WHERE organization_id = $1 AND stix_id = $2', [t.c.mof.org.id, inc.id]);
+    const read = (await gqlOk(tokens.mof, INCIDENT, { id: row.local_ids[0] })).incident;
+    expect(read).toMatchObject({ title: 'Posted over TAXII', author: { code: 'MOF' } });
+    expect(read.timeline.filter((e: any) => e.kind === 'NOTE').map((e: any) => e.note)).toEqual(['posted note']);
   });
 });
