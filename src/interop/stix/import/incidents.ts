@@ -91,7 +91,7 @@ export async function importIncidents(run: Run, entries: { e: Entry; checked: Ch
       const inc = id ? await r.s.incidents.byId(r.p, id) : null;
       if (!inc) return refuse('id', 'the incident it was imported as no longer exists');
       const note = await moveStatus(r, inc.id, inc.status, checked.status);
-      stored(r, e, 'UPDATED', 'Incident', [inc.id], note ?? 'a newer version moves the status and adds a timeline note; title and description keep the first version');
+      stored(r, e, 'UPDATED', 'Incident', [inc.id], note ?? 'a newer version moves the status; title and description keep the first version');
       r.localIncidents.set(e.id, inc.id);
     });
   }
