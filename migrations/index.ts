@@ -10,6 +10,7 @@ import { SigningKeyRetirement1796115476154 } from './1796115476154-SigningKeyRet
 import { RegistryStatisticsIndexes1796117673434 } from './1796117673434-RegistryStatisticsIndexes';
 import { AuthChangeNotify1796119254619 } from './1796119254619-AuthChangeNotify';
 import { TaxiiCollections1796200000000 } from './1796200000000-TaxiiCollections';
+import { StixProvenance1796300000000 } from './1796300000000-StixProvenance';
 import { RangeExposures1796500000000 } from './1796500000000-RangeExposures';
 
 export const MIGRATIONS = [
@@ -23,5 +24,6 @@ export const MIGRATIONS = [
   RegistryStatisticsIndexes1796117673434,
   AuthChangeNotify1796119254619,
   TaxiiCollections1796200000000,
+  StixProvenance1796300000000,
   RangeExposures1796500000000,
 ];

@@ -11,6 +11,7 @@ import type { Page } from '../common/pagination';
 import { optionalText, text, textList } from '../common/validate';
 import { visibleById, visibleByIds, where } from '../db/filters';
 import { addedKeysetPage, keysetPage, type AddedPage, type AddedQuery } from '../db/paging';
+import { inTransaction } from '../db/retry';
 import type { ObservableRef } from '../intel/intel.inputs';
 import type { ObservableEntity } from '../intel/observable.entity';
 import { checkObservableList, linkObservables, type CheckedObservable } from '../intel/observable.writes';
@@ -114,13 +115,13 @@ export class AdvisoryService {
     return out;
   }
 
-  /** A new DRAFT by the caller's organisation, with its observables, in one transaction. */
-  async create(p: Principal, input: AdvisoryInput): Promise<AdvisoryEntity> {
+  /** A new DRAFT by the caller's organisation, with its observables, in one transaction (or a savepoint of the caller's `outer` one). */
+  async create(p: Principal, input: AdvisoryInput, outer?: EntityManager): Promise<AdvisoryEntity> {
     await this.authz.authorize(p, 'advisory.create');
     const fields = checkFields(input);
     const observables = checkObservables(input.observables);
     const audience = checkAudience(input.audience ?? {});
-    return this.db.transaction(async (m) => {
+    return inTransaction(this.db, outer, async (m) => {
       const tlp = input.tlp ?? (await this.orgs.defaultTlp(p, m));
       const recipients = await this.orgs.resolveRecipients(m, input.recipients, 'input.recipients');
       const namedOrgIds = await audienceOrgIds(m, audience.orgCodes);
@@ -173,7 +174,7 @@ export class AdvisoryService {
    * PUBLISHED advisory (a coordinator's ANALYST only, and the revision goes
    * up by one). A withdrawn advisory is final.
    */
-  async revise(p: Principal, id: string, input: AdvisoryRevisionInput): Promise<AdvisoryEntity> {
+  async revise(p: Principal, id: string, input: AdvisoryRevisionInput, outer?: EntityManager): Promise<AdvisoryEntity> {
     await this.authz.authorize(p, 'advisory.revise');
     const advId = checkId(id);
     const fields = checkFields(input);
@@ -187,7 +188,7 @@ export class AdvisoryService {
       ...(input.recipients != null ? ['recipients'] : []),
     ];
     if (!changed.length) throw badInput('input', 'must change at least one field');
-    return this.db.transaction(async (m) => {
+    return inTransaction(this.db, outer, async (m) => {
       const adv = await lockVisible(m, p, advId);
       // Who may edit at all comes before what state it is in; then the state's own rule.
       await this.authz.authorize(p, 'advisory.revise', { ...subjectOf(adv), status: AdvisoryStatus.DRAFT });

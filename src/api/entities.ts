@@ -15,6 +15,7 @@ import { InspectionEntity, InspectionFindingEntity } from '../registry/inspectio
 import { RankingSnapshotEntity } from '../registry/ranking.entity';
 import { RequirementEntity, SystemRequirementEntity } from '../registry/requirement.entity';
 import { InformationSystemEntity } from '../registry/system.entity';
+import { StixProvenanceEntity } from '../interop/stix/import/provenance.entity';
 import { WarningEntity } from '../warnings/warning.entity';
 import { TaxiiStatusEntity } from '../interop/taxii/status.entity';
 
@@ -47,4 +48,5 @@ export const ENTITIES = [
   InspectionEntity,
   InspectionFindingEntity,
   RankingSnapshotEntity,
+  StixProvenanceEntity,
 ];

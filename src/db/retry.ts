@@ -1,3 +1,5 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
 /** PostgreSQL's codes for a transaction that lost a race and may simply be run again. */
 const RETRYABLE = new Set(['40P01' /* deadlock_detected */, '40001' /* serialization_failure */]);
 
@@ -18,4 +20,16 @@ export async function retryTransaction<T>(run: () => Promise<T>, attempts = 4): 
       await new Promise((r) => setTimeout(r, 10 * 2 ** attempt * (0.5 + Math.random())));
     }
   }
+}
+
+/**
+ * Runs `work` in a transaction of its own or, given the manager of a
+ * transaction the caller holds (a STIX import spanning several services), in
+ * a savepoint of it, so that a refused object leaves nothing behind without
+ * ending the caller's transaction. Retrying belongs to whoever owns the
+ * outermost transaction, so a nested run is never retried here.
+ */
+export function inTransaction<T>(db: DataSource, outer: EntityManager | undefined, work: (m: EntityManager) => Promise<T>, opts: { retry?: boolean } = {}): Promise<T> {
+  if (outer) return outer.transaction(work);
+  return opts.retry ? retryTransaction(() => db.transaction(work)) : db.transaction(work);
 }

@@ -6,10 +6,12 @@ import { actorName, type Principal } from '../auth/principal';
 import { IncidentStatus, Severity, Tlp, WarningKind, type IncidentCategory } from '../common/enums';
 import { badInput, InputProblem, notFound } from '../common/errors';
 import { checkId } from '../common/ids';
+import { LIMITS } from '../common/limits';
 import type { Page } from '../common/pagination';
 import { notInFuture, optionalText, text, textList } from '../common/validate';
 import { visibleById, visibleByIds, where } from '../db/filters';
 import { addedKeysetPage, keysetPage, type AddedPage, type AddedQuery } from '../db/paging';
+import { inTransaction } from '../db/retry';
 import type { ObservableEntity } from '../intel/observable.entity';
 import { checkObservableList, linkObservables, type CheckedObservable } from '../intel/observable.writes';
 import type { OrganizationService } from '../organizations/organization.service';
@@ -28,6 +30,8 @@ export const IncidentEventKind = {
 export type IncidentEventKind = (typeof IncidentEventKind)[keyof typeof IncidentEventKind];
 
 const MAX_OBSERVABLES = 1000;
+/** The longest timeline note. */
+export const MAX_NOTE = 4000;
 
 interface CheckedReport {
   title: string;
@@ -60,11 +64,14 @@ export class IncidentService {
     private readonly authz: Authorizer,
   ) {}
 
-  /** Stores the incident, its observables and the first timeline entry together, or nothing. */
-  async report(p: Principal, input: IncidentInput): Promise<IncidentEntity> {
+  /**
+   * Stores the incident, its observables and the first timeline entry together, or nothing.
+   * `outer`: run inside the caller's transaction (as a savepoint), for imports that span several services.
+   */
+  async report(p: Principal, input: IncidentInput, outer?: EntityManager): Promise<IncidentEntity> {
     await this.authz.authorize(p, 'incident.report');
     const v = this.checkReport(input);
-    return this.db.transaction(async (m) => {
+    return inTransaction(this.db, outer, async (m) => {
       const r = await this.orgs.resolveRecipients(m, input.recipients, 'input.recipients');
       const inserted = await m.insert(IncidentEntity, {
         authorId: p.orgId,
@@ -126,11 +133,11 @@ export class IncidentService {
    * Status, note and assignee in one step. Hidden incidents are NOT_FOUND;
    * visible ones the caller may not change are FORBIDDEN (see incident-status.ts).
    */
-  async update(p: Principal, id: string, input: IncidentUpdateInput): Promise<IncidentEntity> {
+  async update(p: Principal, id: string, input: IncidentUpdateInput, outer?: EntityManager): Promise<IncidentEntity> {
     await this.authz.authorize(p, 'incident.update');
     const iid = checkId(id);
     const change = this.checkUpdate(input);
-    return this.db.transaction(async (m) => {
+    return inTransaction(this.db, outer, async (m) => {
       const inc = await visibleById(m, IncidentEntity, visibleTo(p, 't'), iid, { lock: true });
       if (!inc) throw notFound('Incident', id);
       const subject = subjectOf(inc);
@@ -166,26 +173,55 @@ export class IncidentService {
           m,
         );
         if (set.status || change.note) {
-          const what = [set.status ? `${inc.status} → ${set.status}` : null, change.note ? 'new note' : null].filter(Boolean).join(', ');
-          await this.warnings.raise(m, [
-            {
-              kind: WarningKind.INCIDENT_UPDATED,
-              severity: inc.severity,
-              title: `Incident updated: ${inc.title}`.slice(0, 300),
-              summary: what,
-              subjectType: 'Incident',
-              subjectId: iid,
-              authorId: inc.authorId,
-              tlp: inc.tlp,
-              recipientOrgIds: inc.recipientOrgIds,
-              recipientGroupIds: inc.recipientGroupIds,
-              audienceOrgIds: null,
-            },
-          ]);
+          await this.warnUpdated(m, inc, [set.status ? `${inc.status} → ${set.status}` : null, change.note ? 'new note' : null].filter(Boolean).join(', '));
         }
       }
       return m.findOneByOrFail(IncidentEntity, { id: iid });
     });
+  }
+
+  /**
+   * Several notes on one incident's timeline, in the order given, under the
+   * same rule as update's note (STIX imports bring whole timelines): one lock,
+   * one statement, one audit entry and one warning for the lot.
+   */
+  async addNotes(p: Principal, id: string, notes: string[], outer?: EntityManager): Promise<IncidentEntity> {
+    await this.authz.authorize(p, 'incident.update');
+    const iid = checkId(id);
+    if (!notes.length) throw badInput('notes', 'must contain at least one note');
+    if (notes.length > LIMITS.bulkItems) throw badInput('notes', `must contain at most ${LIMITS.bulkItems} notes`);
+    const checked = notes.map((n, i) => text(`notes[${i}]`, n, { max: MAX_NOTE, multiline: true }));
+    return inTransaction(this.db, outer, async (m) => {
+      const inc = await visibleById(m, IncidentEntity, visibleTo(p, 't'), iid, { lock: true });
+      if (!inc) throw notFound('Incident', id);
+      await this.authz.authorize(p, 'incident.update', subjectOf(inc));
+      await m.insert(
+        IncidentEventEntity,
+        checked.map((note) => ({ incidentId: iid, kind: IncidentEventKind.NOTE, fromStatus: null, toStatus: null, note, actorOrgId: p.orgId, actorSub: p.sub })),
+      );
+      await m.createQueryBuilder().update(IncidentEntity).set({ updatedAt: () => 'now()' }).where('id = :id', { id: iid }).execute();
+      await this.audit.record(p, { action: 'incident.update', targetType: 'Incident', targetId: iid, detail: { notes: checked.length } }, m);
+      await this.warnUpdated(m, inc, checked.length === 1 ? 'new note' : `${checked.length} new notes`);
+      return m.findOneByOrFail(IncidentEntity, { id: iid });
+    });
+  }
+
+  private async warnUpdated(m: EntityManager, inc: IncidentEntity, what: string): Promise<void> {
+    await this.warnings.raise(m, [
+      {
+        kind: WarningKind.INCIDENT_UPDATED,
+        severity: inc.severity,
+        title: `Incident updated: ${inc.title}`.slice(0, 300),
+        summary: what,
+        subjectType: 'Incident',
+        subjectId: inc.id,
+        authorId: inc.authorId,
+        tlp: inc.tlp,
+        recipientOrgIds: inc.recipientOrgIds,
+        recipientGroupIds: inc.recipientGroupIds,
+        audienceOrgIds: null,
+      },
+    ]);
   }
 
   /**
@@ -314,7 +350,7 @@ export class IncidentService {
   private checkUpdate(input: IncidentUpdateInput): CheckedUpdate {
     const out: CheckedUpdate = {};
     if (input.status != null) out.status = input.status;
-    if (input.note != null) out.note = text('input.note', input.note, { max: 4000, multiline: true });
+    if (input.note != null) out.note = text('input.note', input.note, { max: MAX_NOTE, multiline: true });
     if (input.assignee !== undefined) out.assignee = optionalText('input.assignee', input.assignee, 200);
     if (out.status === undefined && out.note === undefined && out.assignee === undefined) {
       throw new InputProblem('input', 'must set at least one of status, note or assignee');

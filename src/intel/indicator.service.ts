@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditService } from '../audit/audit.service';
 import type { Authorizer } from '../auth/authorize';
 import { visibleTo } from '../auth/policy';
@@ -12,7 +12,7 @@ import { intRange, lookupKey, lookupKeys, optionalText, text, textList } from '.
 import { visibleById, visibleByIds, where } from '../db/filters';
 import { fromRow } from '../db/hydrate';
 import { addedKeysetPage, keysetPage, type AddedPage, type AddedQuery } from '../db/paging';
-import { retryTransaction } from '../db/retry';
+import { inTransaction } from '../db/retry';
 import { OrganizationService } from '../organizations/organization.service';
 import type { WarningService } from '../warnings/warning.service';
 import { checkBulkSize, checkItems, sharedItem, type SharedItemRow } from './bulk';
@@ -86,13 +86,14 @@ export class IndicatorService {
    * set-based statements. Each item is normalised and checked; bad items are
    * reported by index and the good ones stored, or, with `atomic`, nothing is
    * stored when any item is bad. Posting an observable again updates the
-   * caller's own indicator for it.
+   * caller's own indicator for it. `manager`: run inside the caller's
+   * transaction (as a savepoint), for imports that span several services.
    */
-  async submit(p: Principal, input: IndicatorInput[], opts: { atomic?: boolean } = {}): Promise<SubmitResult> {
+  async submit(p: Principal, input: IndicatorInput[], opts: { atomic?: boolean; manager?: EntityManager } = {}): Promise<SubmitResult> {
     await this.authz.authorize(p, 'indicator.submit');
     checkBulkSize(input);
 
-    const result = await retryTransaction(() => this.db.transaction(async (m) => {
+    const result = await inTransaction(this.db, opts.manager, async (m) => {
       const defaultTlp = await this.orgs.defaultTlp(p, m);
       const found = await this.orgs.lookupRecipients(m, input.flatMap((i) => i.recipients ?? []));
       const { rows, errors } = checkItems(input, (item, index, f) => this.checkItem(item, index, f, defaultTlp, found));
@@ -151,7 +152,7 @@ export class IndicatorService {
       });
       const created = results.filter((r) => r.created).length;
       return { results, created, updated: results.filter((r) => r.indicator && !r.created).length, rejected: errors.size };
-    }));
+    }, { retry: true });
     // Counted once committed.
     for (const outcome of ['created', 'updated', 'rejected'] as const) {
       if (result[outcome]) this.metrics.ingestItems.inc({ kind: 'indicator', outcome }, result[outcome]);
@@ -233,11 +234,11 @@ export class IndicatorService {
   }
 
   /** Only the author organisation revokes its assertion; others get NOT_FOUND or FORBIDDEN exactly as reads would show it. */
-  async revoke(p: Principal, id: string, reason: string): Promise<IndicatorEntity> {
+  async revoke(p: Principal, id: string, reason: string, outer?: EntityManager): Promise<IndicatorEntity> {
     await this.authz.authorize(p, 'indicator.revoke');
     const why = text('reason', reason, { max: 1000, multiline: true });
     const iid = checkId(id);
-    return this.db.transaction(async (m) => {
+    return inTransaction(this.db, outer, async (m) => {
       const ind = await visibleById(m, IndicatorEntity, visibleTo(p, 't'), iid, { lock: true, join: ['observable', 'o'] });
       if (!ind) throw notFound('Indicator', id);
       await this.authz.authorize(p, 'indicator.revoke', { target: { type: 'Indicator', id: iid }, authorId: ind.authorId });

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditService } from '../audit/audit.service';
 import type { Authorizer } from '../auth/authorize';
 import { visibleTo } from '../auth/policy';
@@ -10,7 +10,7 @@ import type { Page } from '../common/pagination';
 import { intRange, notInFuture, optionalText } from '../common/validate';
 import { visibleById, visibleByIds } from '../db/filters';
 import { addedKeysetPage, keysetPage, type AddedPage, type AddedQuery } from '../db/paging';
-import { retryTransaction } from '../db/retry';
+import { inTransaction } from '../db/retry';
 import { OrganizationService } from '../organizations/organization.service';
 import { checkBulkSize, checkItems, sharedItem } from './bulk';
 import type { ItemError, SightingInput } from './intel.inputs';
@@ -33,10 +33,11 @@ export class SightingService {
     private readonly metrics: Metrics,
   ) {}
 
-  async report(p: Principal, input: SightingInput[]): Promise<ReportResult> {
+  /** `manager`: run inside the caller's transaction (as a savepoint), for imports that span several services. */
+  async report(p: Principal, input: SightingInput[], manager?: EntityManager): Promise<ReportResult> {
     await this.authz.authorize(p, 'sighting.report');
     checkBulkSize(input);
-    const result = await retryTransaction(() => this.db.transaction(async (m) => {
+    const result = await inTransaction(this.db, manager, async (m) => {
       const defaultTlp = await this.orgs.defaultTlp(p, m);
       const found = await this.orgs.lookupRecipients(m, input.flatMap((i) => i.recipients ?? []));
       const now = new Date();
@@ -86,7 +87,7 @@ export class SightingService {
         accepted: rows.length,
         rejected: errors.size,
       };
-    }));
+    }, { retry: true });
     // Counted once committed; a sighting is always a new event.
     if (result.accepted) this.metrics.ingestItems.inc({ kind: 'sighting', outcome: 'created' }, result.accepted);
     if (result.rejected) this.metrics.ingestItems.inc({ kind: 'sighting', outcome: 'rejected' }, result.rejected);

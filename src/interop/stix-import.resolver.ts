@@ -16,14 +16,22 @@ class StixObjectResultType {
   @Field(() => String, { nullable: true })
   type!: string | null;
 
-  @Field(() => String, { description: 'IMPORTED, UPDATED, REFERENCE (identities, markings, SCOs: read for context, not stored) or REJECTED.' })
+  @Field(() => String, {
+    description: 'IMPORTED, UPDATED, UNCHANGED (this STIX id and modified were imported before), IGNORED (older than the version held, a duplicate, or nothing to store), REFERENCE (identities, markings, SCOs: read for context, not stored) or REJECTED.',
+  })
   status!: string;
 
-  @Field(() => String, { nullable: true, description: 'Why it was rejected or not stored.' })
+  @Field(() => String, { nullable: true, description: 'Why it was rejected or not stored (the STIX field and the rule), or what was not applied.' })
   reason!: string | null;
 
   @Field(() => [ID], { description: 'The indicators it became (one per observable its pattern names).' })
   indicatorIds!: string[];
+
+  @Field(() => String, { nullable: true, description: 'What it became: Indicator, Sighting, Incident (a note: the incident whose timeline it joined) or Advisory.' })
+  localType!: string | null;
+
+  @Field(() => [ID], { description: 'The ids of what it became (for a note, its incident).' })
+  localIds!: string[];
 }
 
 @ObjectType('StixImportPayload')
@@ -38,6 +46,12 @@ class StixImportPayload {
   updated!: number;
 
   @Field(() => Int)
+  unchanged!: number;
+
+  @Field(() => Int)
+  ignored!: number;
+
+  @Field(() => Int)
   rejected!: number;
 }
 
@@ -46,12 +60,12 @@ export class StixImportResolver {
   private readonly importer: StixImporter;
 
   constructor(s: Services) {
-    this.importer = new StixImporter(s.indicators, s.authz);
+    this.importer = new StixImporter(s);
   }
 
   @Requires('stix.import')
   @Mutation(() => StixImportPayload, {
-    description: 'Imports a STIX 2.1 bundle or TAXII 2.1 envelope (up to 5,000 objects) as the caller\'s organisation. Every object is reported; with atomic, nothing is stored if any is rejected.',
+    description: 'Imports a STIX 2.1 bundle or TAXII 2.1 envelope (up to 5,000 objects: indicators, sightings, incidents, notes about incidents, reports as advisory drafts) as the caller\'s organisation, idempotent by STIX id and modified. Every object is reported; with atomic, nothing is stored if any is rejected.',
   })
   importStix(
     @Arg('bundle', () => GraphQLJSONObject) bundle: Record<string, unknown>,

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import type { Principal } from '../../auth/principal';
-import type { Authorizer } from '../../auth/authorize';
-import type { IndicatorService } from '../../intel/indicator.service';
+import type { ImportServices } from '../stix/import/types';
 import { StixImporter } from '../stix/importer';
 import { TAXII_TYPE } from './server';
 
@@ -47,8 +46,8 @@ function readState(path: string): State {
  * path, and saves the last `X-TAXII-Date-Added-Last` after every page so that
  * the next run (or a run after a failure) resumes with `added_after`.
  */
-export async function pullCollection(s: { indicators: IndicatorService; authz: Authorizer }, p: Principal, o: PullOptions): Promise<PullResult> {
-  const importer = new StixImporter(s.indicators, s.authz);
+export async function pullCollection(s: ImportServices, p: Principal, o: PullOptions): Promise<PullResult> {
+  const importer = new StixImporter(s);
   const key = `${o.url}#${o.collection}`;
   const state = readState(o.statePath);
   let addedAfter: string | null = state[key]?.addedAfter ?? o.since ?? null;

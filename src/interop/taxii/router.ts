@@ -53,7 +53,7 @@ type Handler = (req: Request, res: Response, p: Principal) => Promise<unknown>;
  */
 export function mountTaxii(app: Express, services: Services): void {
   const exporter = new StixExporter(services);
-  const importer = new StixImporter(services.indicators, services.authz);
+  const importer = new StixImporter(services);
   const collections = new Collections(services, exporter);
   const statuses = new TaxiiStatusStore(services.db);
   const router = express.Router();
