@@ -41,18 +41,24 @@ export const OBSERVABLE_IDS_SQL = `SELECT o.* FROM observables o
 export const LOCK_INDICATORS_SQL = `SELECT count(*)::int AS n FROM (
   SELECT 1 FROM indicators WHERE author_id = $2 AND observable_id = ANY($1::uuid[]) ORDER BY observable_id FOR UPDATE) locked`;
 
-/** Upserts the caller's indicators: $1 rows as JSON, $2 author id, $3 actor. Exported for the ingest benchmark's baseline. */
+/**
+ * Upserts the caller's indicators: $1 rows as JSON, $2 author id, $3 actor. Exported for the ingest benchmark's baseline.
+ * `last_reported` is TAXII's date_added: taken per row (clock_timestamp), not per transaction, so that a 5,000-item
+ * call is not one group of equal date_added that a TAXII page must return whole. The lateral subquery names a
+ * column of x so that PostgreSQL evaluates it per row (uncorrelated, it runs once); one value for both columns.
+ */
 export const UPSERT_INDICATORS_SQL = `INSERT INTO indicators (observable_id, author_id, tlp, recipient_org_ids, recipient_group_ids, confidence, severity,
-                         threat_types, tags, valid_from, valid_until, description, created_by, updated_by)
+                         threat_types, tags, valid_from, valid_until, description, created_by, updated_by, first_reported, last_reported)
  SELECT x.observable_id, $2, x.tlp, x.recipient_org_ids, x.recipient_group_ids, x.confidence, x.severity,
-        x.threat_types, x.tags, coalesce(x.valid_from, now()), x.valid_until, x.description, $3, $3
+        x.threat_types, x.tags, coalesce(x.valid_from, now()), x.valid_until, x.description, $3, $3, c.t, c.t
    FROM jsonb_to_recordset($1::jsonb) AS x(observable_id uuid, tlp text, recipient_org_ids uuid[], recipient_group_ids uuid[],
         confidence int, severity text, threat_types text[], tags text[], valid_from timestamptz, valid_until timestamptz, description text)
+   CROSS JOIN LATERAL (SELECT clock_timestamp() AS t, x.observable_id AS per_row) c
  ON CONFLICT (observable_id, author_id) DO UPDATE SET
    tlp = EXCLUDED.tlp, recipient_org_ids = EXCLUDED.recipient_org_ids, recipient_group_ids = EXCLUDED.recipient_group_ids,
    confidence = EXCLUDED.confidence, severity = EXCLUDED.severity, threat_types = EXCLUDED.threat_types, tags = EXCLUDED.tags,
    valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until, description = EXCLUDED.description,
-   revoked = false, revoked_reason = NULL, revoked_at = NULL, last_reported = now(), updated_by = EXCLUDED.updated_by
+   revoked = false, revoked_reason = NULL, revoked_at = NULL, last_reported = clock_timestamp(), updated_by = EXCLUDED.updated_by
  RETURNING *, (xmax = 0) AS inserted`;
 
 /** A checked item, ready to be written (also what test/bench/ingest.bench.ts sends raw). */

@@ -27,6 +27,7 @@ import { OrgKind, Role } from '../../src/common/enums';
 import { logger } from '../../src/common/logger';
 import { createServices, type Services } from '../../src/api/services';
 import { startServerProcess, type ServerProcess } from '../support/process';
+import { INDICATORS_COLLECTION, TAXII_TYPE } from '../../src/interop/taxii/collections';
 import { cleanUp } from './cleanup';
 import { openBenchDatabase, type BenchDatabase } from './database';
 
@@ -89,10 +90,10 @@ const LOOKUP = `query L($v: String!) { observable(type: IPV4, value: $v) { id ty
   stats { indicatorCount firstSeen lastSeen maxConfidence maxSeverity sightingCount }
   indicators(first: 5) { edges { node { id tlp confidence severity author { code } } } } } }`;
 
-function post(agent: http.Agent, url: string, token: string, body: string): Promise<{ status: number; json: any }> {
+/** One HTTP exchange on a keep-alive agent, the answer parsed as JSON. */
+function exchange(agent: http.Agent, url: string, method: string, headers: http.OutgoingHttpHeaders, body?: Buffer): Promise<{ status: number; json: any }> {
   return new Promise((resolve, reject) => {
-    const buf = Buffer.from(body);
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': buf.length, authorization: `Bearer ${token}` } }, (res) => {
+    const req = http.request(url, { method, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -105,8 +106,17 @@ function post(agent: http.Agent, url: string, token: string, body: string): Prom
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end(buf);
+    req.end(body);
   });
+}
+
+function post(agent: http.Agent, url: string, token: string, body: string) {
+  const buf = Buffer.from(body);
+  return exchange(agent, url, 'POST', { 'content-type': 'application/json', 'content-length': buf.length, authorization: `Bearer ${token}` }, buf);
+}
+
+function get(agent: http.Agent, url: string, token: string, accept: string) {
+  return exchange(agent, url, 'GET', { accept, authorization: `Bearer ${token}` });
 }
 
 /** The floor for look-ups: node:http + pg, one SQL statement answering the same data (CLEAR/GREEN or own, unrevoked). */
@@ -297,6 +307,38 @@ describe('national scale', () => {
     await db.query('ANALYZE asset_ranges');
     const t10000 = await exposure('10,000');
     expect(t10000).toBeGreaterThan(t1000);
+
+    // ---- TAXII: pages of 100 objects of the indicators collection, as VNPT, at the start and deep in the collection
+    const taxiiBase = `${url.replace(/\/graphql$/, '')}/taxii2/api/collections/${INDICATORS_COLLECTION}/objects/`;
+    const walk = async (start: string, pages: number) => {
+      const ms: number[] = [];
+      let next: string | undefined;
+      let objects = 0;
+      for (let i = 0; i < pages; i++) {
+        const u = `${start}${next ? `&next=${encodeURIComponent(next)}` : ''}`;
+        const t0 = now();
+        const r = await get(agent, u, env.tokens.VNPT, TAXII_TYPE);
+        ms.push(msSince(t0));
+        expect(r.status, JSON.stringify(r.json).slice(0, 300)).toBe(200);
+        objects += r.json.objects.length;
+        next = r.json.next;
+        if (!next) break;
+      }
+      return { ms, objects };
+    };
+    const firstPages = await walk(`${taxiiBase}?limit=100`, 1);
+    for (let s = 1; s < SAMPLES; s++) firstPages.ms.push(...(await walk(`${taxiiBase}?limit=100`, 1)).ms);
+    const early = await walk(`${taxiiBase}?limit=100`, 50);
+    const [{ t: deepAfter }] = await db.query(
+      `SELECT to_char(last_reported AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS t FROM indicators ORDER BY last_reported DESC OFFSET 20000 LIMIT 1`,
+    );
+    const deep = await walk(`${taxiiBase}?limit=100&added_after=${encodeURIComponent(deepAfter)}`, 50);
+    const fm = (xs: number[]) => `p50 ${pct(xs, 0.5).toFixed(1)} ms, p95 ${pct(xs, 0.95).toFixed(1)} ms`;
+    out.push(
+      `TAXII indicators collection, limit=100, as VNPT: first page ${fm(firstPages.ms)} (${firstPages.ms.length} samples); ` +
+        `50 pages by next from the start ${fm(early.ms)} (${early.objects} objects); 50 pages by next from ~20,000 objects before the end ${fm(deep.ms)} (${deep.objects} objects)`,
+    );
+    console.log(out[out.length - 1]);
 
     // ---- look-ups: four more organisations report the first 200 addresses, so each has five indicators
     const hot = Array.from({ length: 200 }, (_, i) => i * 7).map((i) => item(i) as { value: string });
