@@ -101,4 +101,34 @@ describe('range_exposures, kept by triggers', () => {
     expect(await drift()).toEqual({ extra: [], missing: [] });
     expect(await exposed(tok.mof)).toEqual([]);
   });
+
+  it('pages the same way whichever shape the query takes (read from the exposures, or walking the indicators)', async () => {
+    ok(await calls.declare(tok.mof, [A, B]));
+    ok(await calls.review(tok.vncert, 'MOF', [A, B], true));
+    await post(...Array.from({ length: 7 }, (_, i) => ({ type: 'IPV4', value: `100.64.1.${100 + i}` })));
+    const pages = async () => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      let total = 0;
+      for (;;) {
+        const res: { exposure: { totalCount: number; edges: { node: { observable: { value: string } } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } = ok(
+          await app.gql(tok.mof, 'query($a: String) { exposure(first: 2, after: $a) { totalCount edges { node { observable { value } } } pageInfo { hasNextPage endCursor } } }', { a: after }),
+        );
+        total = res.exposure.totalCount;
+        seen.push(...res.exposure.edges.map((e) => e.node.observable.value));
+        if (!res.exposure.pageInfo.hasNextPage) return { seen, total };
+        after = res.exposure.pageInfo.endCursor;
+      }
+    };
+    // The service reads the shape off the table's size estimate: against a million indicators, eleven exposures are
+    // read from range_exposures; against none, any walk looks cheap.
+    await app.db.query(`UPDATE pg_class SET reltuples = 1000000 WHERE oid = 'indicators'::regclass`);
+    const fromExposures = await pages();
+    await app.db.query(`UPDATE pg_class SET reltuples = 0 WHERE oid = 'indicators'::regclass`);
+    const walking = await pages();
+    expect(fromExposures.seen).toHaveLength(11);
+    expect(new Set(fromExposures.seen).size).toBe(11);
+    expect(fromExposures.total).toBe(11);
+    expect(walking).toEqual(fromExposures);
+  });
 });
