@@ -3,7 +3,7 @@ import { mapLoader } from '../organizations/organization.loaders';
 import type { IndicatorEntity } from './indicator.entity';
 import type { IndicatorService } from './indicator.service';
 import type { ObservableEntity } from './observable.entity';
-import type { ObservableService, ObservableStats } from './observable.service';
+import type { ObservableService, ObservableStats, Visible } from './observable.service';
 import type { SightingEntity } from './sighting.entity';
 import type { SightingService } from './sighting.service';
 
@@ -13,13 +13,24 @@ import type { SightingService } from './sighting.service';
  * under the sharing policy (federation references): one query per batch.
  */
 export function intelLoaders(s: { observables: ObservableService; indicators: IndicatorService; sightings: SightingService }, p: Principal) {
+  const observableStats = mapLoader<ObservableStats | undefined>((ids) => s.observables.stats(p, [...ids]), undefined);
+  // Looking an observable up computes its statistics in the same statement: they are primed, not read again.
+  const visible = (fetch: (keys: readonly string[]) => Promise<Map<string, Visible>>) =>
+    mapLoader<ObservableEntity | undefined>(async (keys) => {
+      const out = new Map<string, ObservableEntity>();
+      for (const [k, v] of await fetch(keys)) {
+        observableStats.prime(v.observable.id, v.stats);
+        out.set(k, v.observable);
+      }
+      return out;
+    }, undefined);
   return {
     /** Unscoped: for the observable of an object the caller already may read. */
     observable: mapLoader<ObservableEntity | undefined>((ids) => s.observables.byIds(p, [...ids]), undefined),
-    observableStats: mapLoader<ObservableStats | undefined>((ids) => s.observables.stats(p, [...ids]), undefined),
-    observableById: mapLoader<ObservableEntity | undefined>((ids) => s.observables.visibleByIds(p, ids), undefined),
+    observableStats,
+    observableById: visible((ids) => s.observables.visibleByIds(p, ids)),
     /** Keyed by ObservableService.key(type, value). */
-    observableByKey: mapLoader<ObservableEntity | undefined>((keys) => s.observables.visibleByKeys(p, keys), undefined),
+    observableByKey: visible((keys) => s.observables.visibleByKeys(p, keys)),
     indicatorById: mapLoader<IndicatorEntity | undefined>((ids) => s.indicators.byIds(p, ids), undefined),
     sightingById: mapLoader<SightingEntity | undefined>((ids) => s.sightings.byIds(p, ids), undefined),
   };

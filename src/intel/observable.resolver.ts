@@ -37,8 +37,11 @@ export class ObservableResolver {
     nullable: true,
     description: 'The value is normalised first. Null unless an indicator or sighting the caller may read refers to it.',
   })
-  observable(@Arg('type', () => ObservableType) type: ObservableType, @Arg('value', () => String) value: string, @Ctx() ctx: Ctx) {
-    return this.observableService.lookup(ctx.principal, type, value);
+  async observable(@Arg('type', () => ObservableType) type: ObservableType, @Arg('value', () => String) value: string, @Ctx() ctx: Ctx) {
+    const found = await this.observableService.lookup(ctx.principal, type, value);
+    // Its statistics came with it: `stats` and `reporters` read them from the loader instead of asking again.
+    if (found) ctx.loaders.observableStats.prime(found.observable.id, found.stats);
+    return found?.observable ?? null;
   }
 
   @FieldResolver(() => IndicatorConnection, { description: 'The visible, unrevoked indicators about it.' })

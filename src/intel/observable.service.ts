@@ -3,6 +3,7 @@ import { visibleTo } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { ObservableType, SEVERITY_ORDER, Severity } from '../common/enums';
 import { badInput } from '../common/errors';
+import { fromRow } from '../db/hydrate';
 import { normalizeObservable } from './normalize';
 import { ObservableEntity } from './observable.entity';
 
@@ -24,6 +25,7 @@ const EMPTY_STATS: ObservableStats = {
 
 interface StatsRow {
   id: string;
+  seen: number;
   reporters: string[];
   n: number;
   max_conf: number;
@@ -43,8 +45,8 @@ interface StatsRow {
 export class ObservableService {
   constructor(private readonly db: DataSource) {}
 
-  /** Normalises `value` first, then finds the observable if any visible indicator or sighting refers to it. */
-  async lookup(p: Principal, type: ObservableType, value: string): Promise<ObservableEntity | null> {
+  /** Normalises `value` first, then finds the observable, with its statistics, if any visible indicator or sighting refers to it. */
+  async lookup(p: Principal, type: ObservableType, value: string): Promise<Visible | null> {
     const found = await this.visibleByKeys(p, [ObservableService.key(type, value)]);
     return found.values().next().value ?? null;
   }
@@ -61,36 +63,23 @@ export class ObservableService {
     return `${type}:${normalizeObservable(type as ObservableType, value, 'value').value}`;
   }
 
-  /** Observables by `key(type, value)` among those the caller may read (see `lookup`): one query for the batch. */
-  async visibleByKeys(p: Principal, keys: readonly string[]): Promise<Map<string, ObservableEntity>> {
+  /**
+   * Observables by `key(type, value)` among those the caller may read (see `lookup`), with their statistics:
+   * one statement for the batch.
+   */
+  async visibleByKeys(p: Principal, keys: readonly string[]): Promise<Map<string, Visible>> {
     const pairs = keys.map((k) => [k.slice(0, k.indexOf(':')), k.slice(k.indexOf(':') + 1)]);
-    const rows = await this.visibleQuery(p)
-      .andWhere('(o.type, o.value) IN (SELECT * FROM unnest(CAST(:types AS text[]), CAST(:values AS text[])))', {
-        types: pairs.map(([t]) => t),
-        values: pairs.map(([, v]) => v),
-      })
-      .getMany();
-    return new Map(rows.map((r) => [`${r.type}:${r.value}`, r]));
+    const rows = await this.withStats(p, 'observables o', '(o.type, o.value) IN (SELECT * FROM unnest(CAST(:types AS text[]), CAST(:values AS text[])))', {
+      types: pairs.map(([t]) => t),
+      values: pairs.map(([, v]) => v),
+    });
+    return new Map(rows.map((r) => [`${r.observable.type}:${r.observable.value}`, r]));
   }
 
-  /** Observables by id among those the caller may read (federation references): one query for the batch. */
-  async visibleByIds(p: Principal, ids: readonly string[]): Promise<Map<string, ObservableEntity>> {
-    const rows = await this.visibleQuery(p).andWhere('o.id = ANY(CAST(:ids AS uuid[]))', { ids }).getMany();
-    return new Map(rows.map((r) => [r.id, r]));
-  }
-
-  /** Observables that a visible indicator or sighting refers to: the only ones that exist for the caller. */
-  private visibleQuery(p: Principal) {
-    const ip = visibleTo(p, 'i');
-    const sp = visibleTo(p, 's');
-    return this.db
-      .getRepository(ObservableEntity)
-      .createQueryBuilder('o')
-      .where(
-        `(EXISTS (SELECT 1 FROM indicators i WHERE i.observable_id = o.id AND ${ip.sql})
-          OR EXISTS (SELECT 1 FROM sightings s WHERE s.observable_id = o.id AND ${sp.sql}))`,
-        { ...ip.params, ...sp.params },
-      );
+  /** Observables by id among those the caller may read (federation references), with their statistics: one statement. */
+  async visibleByIds(p: Principal, ids: readonly string[]): Promise<Map<string, Visible>> {
+    const rows = await this.withStats(p, 'observables o', 'o.id = ANY(CAST(:ids AS uuid[]))', { ids });
+    return new Map(rows.map((r) => [r.observable.id, r]));
   }
 
   /** Observables by id, for nested fields of objects the caller already may read. */
@@ -101,44 +90,63 @@ export class ObservableService {
 
   /** Aggregates per observable over the caller's visible, unrevoked indicators and visible sightings: one statement per batch. */
   async stats(p: Principal, observableIds: string[]): Promise<Map<string, ObservableStats>> {
+    const rows = await this.withStats(p, 'unnest(CAST(:ids AS uuid[])) AS o(id)', 'true', { ids: observableIds }, false);
+    return new Map(rows.map((r) => [r.observable.id, r.stats]));
+  }
+
+  /**
+   * The rows of `from` (alias o) matching `where`, each with its aggregates over what the caller may read,
+   * through the indexes on observable_id. With `visibleOnly`, only observables that a visible indicator
+   * (revoked or not) or sighting refers to: the only ones that exist for the caller.
+   */
+  private async withStats(p: Principal, from: string, where: string, params: Record<string, unknown>, visibleOnly = true): Promise<Visible[]> {
     const ip = visibleTo(p, 'i');
     const sp = visibleTo(p, 's');
+    const live = 'FILTER (WHERE NOT i.revoked)';
     const sevCase = `CASE i.severity ${SEVERITY_ORDER.map((s, n) => `WHEN '${s}' THEN ${n}`).join(' ')} END`;
-    // Both aggregates per observable through its index, in one round trip (a look-up pays one statement, not two).
+    const columns = from.startsWith('observables') ? 'o.id, o.type, o.value, o.net, o.created_at' : 'o.id';
     const [q, v] = this.db.driver.escapeQueryWithParameters(
-      `SELECT x.id, ia.reporters, ia.n, ia.max_conf, ia.max_sev, ia.first_seen, ia.last_seen,
+      `SELECT ${columns}, ia.seen, ia.reporters, ia.n, ia.max_conf, ia.max_sev, ia.first_seen, ia.last_seen,
               sa.total AS s_total, sa.first_seen AS s_first_seen, sa.last_seen AS s_last_seen
-         FROM unnest(CAST(:ids AS uuid[])) AS x(id)
+         FROM ${from}
          CROSS JOIN LATERAL (
-           SELECT array_agg(DISTINCT i.author_id) AS reporters, count(*)::int AS n, max(i.confidence)::int AS max_conf,
-                  max(${sevCase}) AS max_sev, min(i.first_reported) AS first_seen, max(i.last_reported) AS last_seen
-             FROM indicators i WHERE i.observable_id = x.id AND i.revoked = false AND ${ip.sql}) ia
+           SELECT count(*)::int AS seen, coalesce(array_agg(DISTINCT i.author_id) ${live}, '{}') AS reporters, (count(*) ${live})::int AS n,
+                  (max(i.confidence) ${live})::int AS max_conf, max(${sevCase}) ${live} AS max_sev,
+                  min(i.first_reported) ${live} AS first_seen, max(i.last_reported) ${live} AS last_seen
+             FROM indicators i WHERE i.observable_id = o.id AND ${ip.sql}) ia
          CROSS JOIN LATERAL (
            SELECT sum(s.count)::bigint AS total, min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen
-             FROM sightings s WHERE s.observable_id = x.id AND ${sp.sql}) sa`,
-      { ids: observableIds, ...ip.params, ...sp.params },
+             FROM sightings s WHERE s.observable_id = o.id AND ${sp.sql}) sa
+        WHERE ${where}${visibleOnly ? ' AND (ia.seen > 0 OR sa.total IS NOT NULL)' : ''}`,
+      { ...params, ...ip.params, ...sp.params },
     );
     const rows: StatsRow[] = await this.db.query(q, v);
-    const ind = rows.filter((r) => r.n > 0);
-    const sig = rows.filter((r) => r.s_total !== null).map((r) => ({ id: r.id, total: r.s_total!, first_seen: r.s_first_seen!, last_seen: r.s_last_seen! }));
-    const out = new Map<string, ObservableStats>();
-    for (const id of observableIds) out.set(id, { ...EMPTY_STATS, reporterIds: [] });
-    for (const r of ind) {
-      Object.assign(out.get(r.id)!, {
-        reporterIds: r.reporters,
-        indicatorCount: r.n,
-        maxConfidence: r.max_conf,
-        maxSeverity: SEVERITY_ORDER[r.max_sev],
-        firstSeen: r.first_seen,
-        lastSeen: r.last_seen,
-      });
-    }
-    for (const r of sig) {
-      const st = out.get(r.id)!;
-      st.sightingCount = Number(r.total);
-      if (!st.firstSeen || r.first_seen < st.firstSeen) st.firstSeen = r.first_seen;
-      if (!st.lastSeen || r.last_seen > st.lastSeen) st.lastSeen = r.last_seen;
-    }
-    return out;
+    return rows.map((r) => ({ observable: fromRow(this.db.manager, ObservableEntity, r as unknown as Record<string, unknown>), stats: statsOf(r) }));
   }
+}
+
+/** An observable the caller may read, with its aggregates over what the caller may read. */
+export interface Visible {
+  observable: ObservableEntity;
+  stats: ObservableStats;
+}
+
+function statsOf(r: StatsRow): ObservableStats {
+  const st: ObservableStats = { ...EMPTY_STATS, reporterIds: [] };
+  if (r.n > 0) {
+    Object.assign(st, {
+      reporterIds: r.reporters,
+      indicatorCount: r.n,
+      maxConfidence: r.max_conf,
+      maxSeverity: SEVERITY_ORDER[r.max_sev],
+      firstSeen: r.first_seen,
+      lastSeen: r.last_seen,
+    });
+  }
+  if (r.s_total !== null) {
+    st.sightingCount = Number(r.s_total);
+    if (!st.firstSeen || r.s_first_seen! < st.firstSeen) st.firstSeen = r.s_first_seen;
+    if (!st.lastSeen || r.s_last_seen! > st.lastSeen) st.lastSeen = r.s_last_seen;
+  }
+  return st;
 }
