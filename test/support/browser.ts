@@ -64,5 +64,11 @@ export async function signIn(page: Page, base: string, keyDir: string, code: str
     if ((await box.isChecked()) !== want) await box.click();
   }
   await page.locator('#signin button[type=submit]').click();
-  await page.locator('#who', { hasText: `@ ${code}` }).waitFor();
+  try {
+    await page.locator('#who', { hasText: `@ ${code}` }).waitFor();
+  } catch (err) {
+    // Say what the page said (the server's reason for a refusal), not only that it timed out.
+    const shown = await page.locator('[role=alert]').allTextContents().catch(() => []);
+    throw new Error(`signing in as ${code} (${roles.join(', ')}) failed; the page shows: ${JSON.stringify(shown)}; ${(err as Error).message}`);
+  }
 }
