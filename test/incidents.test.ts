@@ -134,6 +134,15 @@ describe('who reads an incident reported by MOF-TAX, per TLP', () => {
 });
 
 describe('reportIncident', () => {
+  it('takes RED when no TLP is given and the organisation\'s default is RED; never a looser default', async () => {
+    const admin = await c.vncert.token([Role.ADMIN]);
+    const set = (tlp: string) => app.gql(admin, 'mutation($t: Tlp!) { updateOrganization(code: "DANANG", input: { defaultTlp: $t }) { defaultTlp } }', { t: tlp });
+    expect((await set('RED')).body.errors).toBeUndefined();
+    expect((await report(danangReporter, { title: 'Defaced provincial portal' })).tlp).toBe('RED');
+    expect((await set('GREEN')).body.errors).toBeUndefined();
+    expect((await report(danangReporter, { title: 'Phishing at the provincial office' })).tlp).toBe('AMBER_STRICT');
+  });
+
   it('stores what was reported, normalised, AMBER_STRICT by default, with a REPORTED entry', async () => {
     const before = Date.now();
     const inc = await report(mofTaxReporter, {

@@ -47,7 +47,7 @@ export class IncidentResolver extends SharedObjectResolver(IncidentType) {
   }
 
   @Requires('incident.report')
-  @Mutation(() => IncidentType, { description: 'TLP defaults to AMBER_STRICT.' })
+  @Mutation(() => IncidentType, { description: 'TLP defaults to AMBER_STRICT (RED when the organisation\'s default TLP is RED).' })
   reportIncident(@Arg('input', () => IncidentInput) input: IncidentInput, @Ctx() ctx: Ctx) {
     return this.service.report(ctx.principal, input);
   }

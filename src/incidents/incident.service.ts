@@ -42,7 +42,8 @@ interface CheckedReport {
   detectedAt: Date | null;
   affectedSystems: string[];
   observables: CheckedObservable[];
-  tlp: Tlp;
+  /** Null when the report names none: the default is decided with the organisation's own. */
+  tlp: Tlp | null;
 }
 
 interface CheckedUpdate {
@@ -73,9 +74,12 @@ export class IncidentService {
     const v = this.checkReport(input);
     return inTransaction(this.db, outer, async (m) => {
       const r = await this.orgs.resolveRecipients(m, input.recipients, 'input.recipients');
+      // Unmarked: AMBER_STRICT, never the organisation's looser default (agencies must be sure no other agency
+      // reads an incident they did not share); an organisation whose default is RED keeps RED.
+      const tlp = v.tlp ?? ((await this.orgs.defaultTlp(p, m)) === Tlp.RED ? Tlp.RED : Tlp.AMBER_STRICT);
       const inserted = await m.insert(IncidentEntity, {
         authorId: p.orgId,
-        tlp: v.tlp,
+        tlp,
         recipientOrgIds: r.orgIds,
         recipientGroupIds: r.groupIds,
         title: v.title,
@@ -94,7 +98,7 @@ export class IncidentService {
       // Titles and notes stay out of the audit log: its readers need not be readers of the incident.
       await this.audit.record(
         p,
-        { action: 'incident.report', targetType: 'Incident', targetId: id, detail: { tlp: v.tlp, observables: v.observables.length } },
+        { action: 'incident.report', targetType: 'Incident', targetId: id, detail: { tlp, observables: v.observables.length } },
         m,
       );
       return m.findOneByOrFail(IncidentEntity, { id });
@@ -342,8 +346,7 @@ export class IncidentService {
       detectedAt,
       affectedSystems: textList('input.affectedSystems', input.affectedSystems, { maxItems: 100, maxLen: 200 }),
       observables: checkObservableList(input.observables, 'input.observables', MAX_OBSERVABLES),
-      // Not the organisation's default: agencies must be sure no other agency reads an incident they did not share.
-      tlp: input.tlp ?? Tlp.AMBER_STRICT,
+      tlp: input.tlp ?? null,
     };
   }
 

@@ -103,7 +103,7 @@ export class IncidentInput implements In.IncidentInput {
   @Field(() => [ObservableInput], { nullable: true, description: 'At most 1,000.' })
   observables?: ObservableInput[] | null;
 
-  @Field(() => Tlp, { nullable: true, description: 'Default AMBER_STRICT: no other agency reads it unless named a recipient.' })
+  @Field(() => Tlp, { nullable: true, description: 'Default AMBER_STRICT (RED when the organisation\'s default is RED): no other agency reads it unless named a recipient.' })
   tlp?: Tlp | null;
 
   @Field(() => [String], { nullable: true, description: 'Organisation codes or sharing-group names.' })

@@ -56,7 +56,7 @@ export function checkIncident(e: Entry, bundle: BundleIndex): CheckedIncident {
       category: categoryOf(ext, o),
       severity: severityOf(ext.criticality),
       detectedAt: date(ext.first_seen),
-      // Unmarked: the incidents module's own default (AMBER+STRICT), not the organisation's: no other agency reads an incident it was not given.
+      // Unmarked: the incidents module's own default (AMBER+STRICT, or RED for an organisation whose default is RED).
       tlp: tlpOf(o, bundle.markings),
     },
     status: STATUS_OF[(st as string) ?? 'new'],
