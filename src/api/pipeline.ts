@@ -144,12 +144,9 @@ export function pipelinePlugin(services: Services): ApolloServerPlugin<Context> 
         async didEncounterErrors({ contextValue, errors }) {
           logUnexpected(contextValue.requestId, errors, 'http');
         },
-        async willSendResponse({ contextValue, response, operation }) {
+        async willSendResponse({ contextValue, response }) {
           // Every answer depends on the caller's token: never stored by a cache.
           response.http.headers.set('cache-control', 'no-store');
-          // A mutation here may have revoked a key, suspended an organisation or changed a group: this instance's
-          // next request must not wait for the NOTIFY that tells the others.
-          if (operation?.operation === 'mutation') services.authChanged();
           if (response.body.kind === 'single') noteErrors(contextValue.record, response.body.singleResult.errors);
           if (response.body.kind === 'single' && response.body.singleResult.errors) {
             response.body.singleResult.errors = collapseDuplicates(response.body.singleResult.errors).map((e) =>

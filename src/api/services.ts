@@ -43,8 +43,6 @@ export interface Services {
   groups: SharingGroupService;
   /** Per-organisation budgets and quotas, charged by the operation pipeline. */
   limits: RateLimitService;
-  /** Drops what this instance caches of organisations, keys, groups and limits (it changed them, or may have missed a change). */
-  authChanged(): void;
   observables: ObservableService;
   indicators: IndicatorService;
   sightings: SightingService;
@@ -86,11 +84,14 @@ export function createServices(db: DataSource, config: ServiceConfig, broker?: W
   const statistics = new StatisticsService(db, authz);
   const tokens = new TokenVerifier(db, config.tokenAudience, config.tokenMaxLifetime);
   const limits = new RateLimitService(db, audit, authz);
+  const groups = new SharingGroupService(db, audit, authz);
   const authChanged = () => {
     tokens.invalidate();
     limits.forgetGrants();
     organizations.forgetDirectory();
   };
+  // This instance's own writes: its next request must not wait for the NOTIFY that tells the others.
+  for (const s of [organizations, groups, limits]) s.changed.on(authChanged);
   // What a token proves and what an organisation may spend are cached per instance only while the instance
   // hears every change to organisations, keys and groups (limits are a column of organizations).
   if (logBroker.onAuthChange) {
@@ -107,9 +108,8 @@ export function createServices(db: DataSource, config: ServiceConfig, broker?: W
     audit,
     auditLog: new AuditLogService(db, authz),
     organizations,
-    groups: new SharingGroupService(db, audit, authz),
+    groups,
     limits,
-    authChanged,
     observables: new ObservableService(db),
     indicators: new IndicatorService(db, organizations, audit, warnings, authz, metrics),
     sightings: new SightingService(db, organizations, audit, authz, metrics),

@@ -23,6 +23,9 @@ const EMPTY_STATS: ObservableStats = {
   reporterIds: [], indicatorCount: 0, maxConfidence: null, maxSeverity: null, firstSeen: null, lastSeen: null, sightingCount: 0,
 };
 
+/** Whole observable rows, for withStats. */
+const OBSERVABLES = { from: 'observables o', columns: 'o.id, o.type, o.value, o.net, o.created_at' };
+
 interface StatsRow {
   id: string;
   seen: number;
@@ -69,7 +72,7 @@ export class ObservableService {
    */
   async visibleByKeys(p: Principal, keys: readonly string[]): Promise<Map<string, Visible>> {
     const pairs = keys.map((k) => [k.slice(0, k.indexOf(':')), k.slice(k.indexOf(':') + 1)]);
-    const rows = await this.withStats(p, 'observables o', '(o.type, o.value) IN (SELECT * FROM unnest(CAST(:types AS text[]), CAST(:values AS text[])))', {
+    const rows = await this.withStats(p, OBSERVABLES, '(o.type, o.value) IN (SELECT * FROM unnest(CAST(:types AS text[]), CAST(:values AS text[])))', {
       types: pairs.map(([t]) => t),
       values: pairs.map(([, v]) => v),
     });
@@ -78,7 +81,7 @@ export class ObservableService {
 
   /** Observables by id among those the caller may read (federation references), with their statistics: one statement. */
   async visibleByIds(p: Principal, ids: readonly string[]): Promise<Map<string, Visible>> {
-    const rows = await this.withStats(p, 'observables o', 'o.id = ANY(CAST(:ids AS uuid[]))', { ids });
+    const rows = await this.withStats(p, OBSERVABLES, 'o.id = ANY(CAST(:ids AS uuid[]))', { ids });
     return new Map(rows.map((r) => [r.observable.id, r]));
   }
 
@@ -90,25 +93,24 @@ export class ObservableService {
 
   /** Aggregates per observable over the caller's visible, unrevoked indicators and visible sightings: one statement per batch. */
   async stats(p: Principal, observableIds: string[]): Promise<Map<string, ObservableStats>> {
-    const rows = await this.withStats(p, 'unnest(CAST(:ids AS uuid[])) AS o(id)', 'true', { ids: observableIds }, false);
+    const rows = await this.withStats(p, { from: 'unnest(CAST(:ids AS uuid[])) AS o(id)', columns: 'o.id' }, 'true', { ids: observableIds }, false);
     return new Map(rows.map((r) => [r.observable.id, r.stats]));
   }
 
   /**
-   * The rows of `from` (alias o) matching `where`, each with its aggregates over what the caller may read,
+   * The rows of `source.from` (alias o) matching `where`, each with its aggregates over what the caller may read,
    * through the indexes on observable_id. With `visibleOnly`, only observables that a visible indicator
    * (revoked or not) or sighting refers to: the only ones that exist for the caller.
    */
-  private async withStats(p: Principal, from: string, where: string, params: Record<string, unknown>, visibleOnly = true): Promise<Visible[]> {
+  private async withStats(p: Principal, source: { from: string; columns: string }, where: string, params: Record<string, unknown>, visibleOnly = true): Promise<Visible[]> {
     const ip = visibleTo(p, 'i');
     const sp = visibleTo(p, 's');
     const live = 'FILTER (WHERE NOT i.revoked)';
     const sevCase = `CASE i.severity ${SEVERITY_ORDER.map((s, n) => `WHEN '${s}' THEN ${n}`).join(' ')} END`;
-    const columns = from.startsWith('observables') ? 'o.id, o.type, o.value, o.net, o.created_at' : 'o.id';
     const [q, v] = this.db.driver.escapeQueryWithParameters(
-      `SELECT ${columns}, ia.seen, ia.reporters, ia.n, ia.max_conf, ia.max_sev, ia.first_seen, ia.last_seen,
+      `SELECT ${source.columns}, ia.seen, ia.reporters, ia.n, ia.max_conf, ia.max_sev, ia.first_seen, ia.last_seen,
               sa.total AS s_total, sa.first_seen AS s_first_seen, sa.last_seen AS s_last_seen
-         FROM ${from}
+         FROM ${source.from}
          CROSS JOIN LATERAL (
            SELECT count(*)::int AS seen, coalesce(array_agg(DISTINCT i.author_id) ${live}, '{}') AS reporters, (count(*) ${live})::int AS n,
                   (max(i.confidence) ${live})::int AS max_conf, max(${sevCase}) ${live} AS max_sev,

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal';
 import { KeyStatus, OrgKind, OrgStatus, Role, ROLE_ORDER, Tlp } from '../common/enums';
 import { badInput, conflict, InputProblem, notFound } from '../common/errors';
 import { groupBy } from '../common/group';
+import { ChangeSignal } from '../common/change-signal';
 import { LiveCache } from '../common/live-cache';
 import type { Page } from '../common/pagination';
 import { CLOCK_SKEW_MS, lookupKey, optionalText, pattern, text, textProblem } from '../common/validate';
@@ -41,6 +42,8 @@ export interface Recipients {
 
 /** The organisation directory, keys and sharing groups. Members can see the directory; only admins change it. */
 export class OrganizationService {
+  /** Fires after each committed change to organisations or keys (this instance's caches drop what they hold). */
+  readonly changed = new ChangeSignal();
   /** Directory rows by id, kept while the instance hears every change to organisations (see cacheWhile). */
   private readonly directory = new LiveCache<OrganizationEntity>();
 
@@ -104,7 +107,7 @@ export class OrganizationService {
       region: optionalText('input.region', input.region, 64),
     });
     const allowedRoles = input.allowedRoles?.length ? [...new Set(input.allowedRoles)] : defaultRolesFor(input.kind);
-    return this.db.transaction(async (m) => {
+    return this.changed.after(this.db.transaction(async (m) => {
       let parentId: string | null = null;
       if (input.parent) {
         const parent = await m.findOneBy(OrganizationEntity, { code: lookupKey('input.parent', input.parent!).toUpperCase() });
@@ -126,12 +129,12 @@ export class OrganizationService {
       );
       await this.audit.record(p, { action: 'organization.register', targetType: 'Organization', targetId: org.code }, m);
       return org;
-    });
+    }));
   }
 
   async update(p: Principal, code: string, input: OrganizationUpdateInput): Promise<OrganizationEntity> {
     await this.authz.authorize(p, 'organization.update', { target: { type: 'Organization', id: code } });
-    return this.db.transaction(async (m) => {
+    return this.changed.after(this.db.transaction(async (m) => {
       const org = await m.findOneBy(OrganizationEntity, { code: lookupKey('code', code).toUpperCase() });
       if (!org) throw notFound('Organization', code);
       if (input.name != null) org.name = text('input.name', input.name, { max: 200 });
@@ -152,7 +155,7 @@ export class OrganizationService {
       await m.save(org);
       await this.audit.record(p, { action: 'organization.update', targetType: 'Organization', targetId: org.code, detail: { ...input } }, m);
       return org;
-    });
+    }));
   }
 
   async keysOf(p: Principal, orgId: string): Promise<SigningKeyEntity[]> {
@@ -163,14 +166,14 @@ export class OrganizationService {
   async registerKey(p: Principal, orgCode: string, rawJwk: unknown): Promise<SigningKeyEntity> {
     const org = await this.managedOrg(p, orgCode, 'signingKey.register');
     const { jwk, kid, alg } = await checkPublicJwk(rawJwk);
-    return this.db.transaction(async (m) => {
+    return this.changed.after(this.db.transaction(async (m) => {
       if (await m.existsBy(SigningKeyEntity, { organizationId: org.id, kid })) {
         throw conflict(`organisation ${org.code} already has a key with kid "${kid}"`);
       }
       const key = await m.save(m.create(SigningKeyEntity, { organizationId: org.id, kid, alg, jwk: jwk as Record<string, unknown>, status: KeyStatus.ACTIVE }));
       await this.audit.record(p, { action: 'signingKey.register', targetType: 'SigningKey', targetId: `${org.code}/${kid}` }, m);
       return key;
-    });
+    }));
   }
 
   /**
@@ -185,7 +188,7 @@ export class OrganizationService {
     if (Number.isNaN(until.getTime())) throw badInput('until', 'must be a valid date-time');
     if (until.getTime() < now - CLOCK_SKEW_MS) throw badInput('until', 'must not be in the past');
     if (until.getTime() > now + MAX_RETIREMENT_MS) throw badInput('until', `must be at most ${MAX_RETIREMENT_MS / 86_400_000} days ahead`);
-    return this.db.transaction(async (m) => {
+    return this.changed.after(this.db.transaction(async (m) => {
       const key = await m.findOne(SigningKeyEntity, { where: { organizationId: org.id, kid: lookupKey('kid', kid) }, lock: { mode: 'pessimistic_write' } });
       if (!key) throw notFound('SigningKey', `${org.code}/${kid}`);
       if (key.status === KeyStatus.REVOKED) throw conflict(`key ${org.code}/${kid} is revoked; a revoked key cannot be retired`);
@@ -195,12 +198,12 @@ export class OrganizationService {
       await m.save(key);
       await this.audit.record(p, { action: 'signingKey.retire', targetType: 'SigningKey', targetId: `${org.code}/${kid}`, detail: { from, until: until.toISOString() } }, m);
       return key;
-    });
+    }));
   }
 
   async revokeKey(p: Principal, orgCode: string, kid: string): Promise<SigningKeyEntity> {
     const org = await this.managedOrg(p, orgCode, 'signingKey.revoke');
-    return this.db.transaction(async (m) => {
+    return this.changed.after(this.db.transaction(async (m) => {
       const key = await m.findOneBy(SigningKeyEntity, { organizationId: org.id, kid: lookupKey('kid', kid) });
       if (!key) throw notFound('SigningKey', `${org.code}/${kid}`);
       key.status = KeyStatus.REVOKED;
@@ -208,7 +211,7 @@ export class OrganizationService {
       await m.save(key);
       await this.audit.record(p, { action: 'signingKey.revoke', targetType: 'SigningKey', targetId: `${org.code}/${kid}` }, m);
       return key;
-    });
+    }));
   }
 
   /**
@@ -280,7 +283,7 @@ export class OrganizationService {
     publicJwk: unknown,
   ): Promise<OrganizationEntity> {
     const { jwk, kid, alg } = await checkPublicJwk(publicJwk);
-    return this.db.transaction(async (m) => {
+    return this.changed.after(this.db.transaction(async (m) => {
       const parent = input.parent ? await m.findOneByOrFail(OrganizationEntity, { code: input.parent }) : null;
       const org = await m.save(
         m.create(OrganizationEntity, {
@@ -298,7 +301,7 @@ export class OrganizationService {
       await m.save(m.create(SigningKeyEntity, { organizationId: org.id, kid, alg, jwk: jwk as Record<string, unknown>, status: KeyStatus.ACTIVE }));
       await this.audit.record(null, { action: 'organization.bootstrap', targetType: 'Organization', targetId: org.code, detail: { kid } }, m);
       return org;
-    });
+    }));
   }
 
   /** Whether any organisation exists yet (bootstrap commands refuse a database that is already set up). */

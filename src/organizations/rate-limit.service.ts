@@ -4,6 +4,7 @@ import type { AuditService } from '../audit/audit.service';
 import { allows, type Authorizer } from '../auth/authorize';
 import type { Principal } from '../auth/principal';
 import { notFound, rateLimited } from '../common/errors';
+import { ChangeSignal } from '../common/change-signal';
 import { intRange, lookupKey } from '../common/validate';
 import { defaultLimitsFor, effectiveLimits, LIMIT_NAMES, LIMIT_RANGES, type LimitName, type Limits } from './limits';
 import { OrganizationEntity } from './organization.entity';
@@ -58,6 +59,8 @@ export class RateLimitService {
   readonly instanceId = randomUUID();
   /** Leases this instance holds, by `orgId|quota`: the truth the heartbeat writes back. */
   private readonly held = new Map<string, { orgId: string; quota: Quota; n: number }>();
+  /** Fires after each committed change of an organisation's limits. */
+  readonly changed = new ChangeSignal();
   /** Read budget already taken from the shared bucket, by `orgId|budget`, spent locally until `until`. */
   private readonly grants = new Map<string, { tokens: number; capacity: number; until: number }>();
   private grantGeneration = 0;
@@ -219,7 +222,7 @@ export class RateLimitService {
       if (v === undefined) continue;
       changes[name] = v === null ? null : intRange(`limits.${name}`, v, ...LIMIT_RANGES[name]);
     }
-    return this.db.transaction(async (m) => {
+    return this.changed.after(this.db.transaction(async (m) => {
       const org = await m.findOne(OrganizationEntity, { where: { code: lookupKey('organization', code).toUpperCase() }, lock: { mode: 'pessimistic_write' } });
       if (!org) throw notFound('Organization', code);
       await this.authz.authorize(p, 'organizationLimits.set', { target: { type: 'Organization', id: org.code }, organizationId: org.id });
@@ -232,6 +235,6 @@ export class RateLimitService {
       await m.update(OrganizationEntity, { id: org.id }, { limits: org.limits as never, updatedAt: new Date() });
       await this.audit.record(p, { action: 'organizationLimits.set', targetType: 'Organization', targetId: org.code, detail: { ...changes } }, m);
       return org;
-    });
+    }));
   }
 }

@@ -6,6 +6,7 @@ import { badInput, conflict, notFound } from '../common/errors';
 import { lookupKey, lookupKeys, text } from '../common/validate';
 import { OrganizationEntity } from './organization.entity';
 import { SharingGroupEntity, SharingGroupMemberEntity } from './sharing-group.entity';
+import { ChangeSignal } from '../common/change-signal';
 
 const MAX_MEMBERS = 1000;
 
@@ -21,6 +22,9 @@ export type SharingGroupWithMembers = SharingGroupEntity & { memberIds: string[]
  * organisation that created a group manages it, as do coordinators.
  */
 export class SharingGroupService {
+  /** Fires after each committed change to groups or their members. */
+  readonly changed = new ChangeSignal();
+
   constructor(
     private readonly db: DataSource,
     private readonly audit: AuditService,
@@ -30,7 +34,7 @@ export class SharingGroupService {
   async create(p: Principal, name: string, members: string[]): Promise<SharingGroupWithMembers> {
     await this.authz.authorize(p, 'sharingGroup.create');
     const groupName = text('name', name, { max: 100 });
-    return this.db.transaction(async (m) => {
+    return this.changed.after(this.db.transaction(async (m) => {
       const byCode = await this.orgIdsByCode(m, members);
       if (await m.existsBy(SharingGroupEntity, { name: groupName })) throw conflict(`sharing group "${groupName}" already exists`);
       const group = await m.save(m.create(SharingGroupEntity, { name: groupName, ownerId: p.orgId }));
@@ -38,7 +42,7 @@ export class SharingGroupService {
       if (memberIds.length) await m.insert(SharingGroupMemberEntity, memberIds.map((organizationId) => ({ groupId: group.id, organizationId })));
       await this.audit.record(p, { action: 'sharingGroup.create', targetType: 'SharingGroup', targetId: group.name, detail: { members: [...byCode.keys()] } }, m);
       return Object.assign(group, { memberIds });
-    });
+    }));
   }
 
   async rename(p: Principal, name: string, newName: string): Promise<SharingGroupWithMembers> {
@@ -86,12 +90,12 @@ export class SharingGroupService {
    */
   async delete(p: Principal, name: string): Promise<boolean> {
     await this.authz.authorize(p, 'sharingGroup.delete');
-    await this.db.transaction(async (m) => {
+    await this.changed.after(this.db.transaction(async (m) => {
       const group = await this.lockGroup(m, p, name, 'sharingGroup.delete');
       const members = await m.countBy(SharingGroupMemberEntity, { groupId: group.id });
       await m.delete(SharingGroupEntity, { id: group.id });
       await this.audit.record(p, { action: 'sharingGroup.delete', targetType: 'SharingGroup', targetId: group.name, detail: { members } }, m);
-    });
+    }));
     return true;
   }
 
@@ -126,14 +130,14 @@ export class SharingGroupService {
     apply: (m: EntityManager, group: SharingGroupEntity) => Promise<Record<string, unknown> | null>,
   ): Promise<SharingGroupWithMembers> {
     await this.authz.authorize(p, 'sharingGroup.update');
-    return this.db.transaction(async (m) => {
+    return this.changed.after(this.db.transaction(async (m) => {
       const group = await this.lockGroup(m, p, name, 'sharingGroup.update');
       const target = group.name;
       const detail = await apply(m, group);
       if (detail) await this.audit.record(p, { action: 'sharingGroup.update', targetType: 'SharingGroup', targetId: target, detail }, m);
       const members = await m.findBy(SharingGroupMemberEntity, { groupId: group.id });
       return Object.assign(group, { memberIds: members.map((x) => x.organizationId) });
-    });
+    }));
   }
 
   /** The group named `name`, locked, once the caller is allowed to manage it; NOT_FOUND when there is none. */
