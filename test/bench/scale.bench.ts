@@ -42,6 +42,8 @@ const AUDIENCE = 'threatfed';
 const OTHER_ORGS = 50;
 
 const now = () => process.hrtime.bigint();
+/** A phase boundary on the monotonic clock in microseconds (what a V8 CPU profile's timestamps use). */
+const mark = (phase: string) => console.log(`[mark] ${phase} ${process.hrtime.bigint() / 1000n}`);
 const msSince = (t0: bigint) => Number(now() - t0) / 1e6;
 const pct = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -206,7 +208,10 @@ beforeAll(async () => {
   for (let k = 1; k <= OTHER_ORGS; k++) await approve(env.orgIds[`ISP${String(k).padStart(2, '0')}`], otherBlocks(k));
   // What autovacuum would have done by the time a feed posts: without it the planner takes asset_ranges for empty.
   await env.bench.db.query('ANALYZE');
-  env.server = await startServerProcess(env.bench.dbUrl, { TOKEN_AUDIENCE: AUDIENCE, TOKEN_MAX_LIFETIME: '1h', LOG_LEVEL: 'error' });
+  // BENCH_SERVER_NODE_ARGS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server; the phase marks printed
+  // below are on the same monotonic clock as the profile's timestamps (microseconds), to cut it by phase.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  env.server = await startServerProcess(env.bench.dbUrl, { TOKEN_AUDIENCE: AUDIENCE, TOKEN_MAX_LIFETIME: '1h', LOG_LEVEL: 'error' }, nodeArgs);
 }, 300_000);
 
 afterAll(async () => {
@@ -237,6 +242,7 @@ describe('national scale', () => {
     let next = 0;
     let created = 0;
     let warningsBefore = Number((await db.query(`SELECT count(*) AS n FROM warnings`))[0].n);
+    mark('ingest:start');
     const tIngest = now();
     const client = async () => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -254,6 +260,7 @@ describe('national scale', () => {
     };
     await Promise.all([client(), client()]);
     const ingestMs = msSince(tIngest);
+    mark('ingest:end');
     expect(created).toBe(IPS + OTHERS);
     const exposureWarnings = Number((await db.query(`SELECT count(*) AS n FROM warnings WHERE kind = 'EXPOSURE'`))[0].n);
     const allWarnings = Number((await db.query(`SELECT count(*) AS n FROM warnings`))[0].n) - warningsBefore;
@@ -299,6 +306,7 @@ describe('national scale', () => {
       console.log(out[out.length - 1]);
       return total;
     };
+    mark('exposure:start');
     const t1000 = await exposure('1,000');
     await db.query(
       `INSERT INTO asset_ranges (organization_id, cidr, created_by, status, reviewed_by, reviewed_at) SELECT $1, c, 'bench', 'APPROVED', 'bench', now() FROM unnest($2::cidr[]) c`,
@@ -306,6 +314,7 @@ describe('national scale', () => {
     );
     await db.query('ANALYZE asset_ranges');
     const t10000 = await exposure('10,000');
+    mark('exposure:end');
     expect(t10000).toBeGreaterThan(t1000);
 
     // ---- TAXII: pages of 100 objects of the indicators collection, as VNPT, at the start and deep in the collection
@@ -374,7 +383,9 @@ describe('national scale', () => {
     await lookups(url, LOOKUP, 1);
     await lookups(env.floor.url, LOOKUP, 1);
     for (let r = 0; r < 2; r++) {
+      mark(`lookups:start:${r}`);
       subj.push(await lookups(url, LOOKUP, LOOKUP_S));
+      mark(`lookups:end:${r}`);
       floor.push(await lookups(env.floor.url, LOOKUP, LOOKUP_S));
     }
     const sr = subj.reduce((a, b) => a + b) / subj.length;

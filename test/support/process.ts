@@ -18,9 +18,9 @@ export interface ServerProcess {
  * `databaseUrl`. `npm test` builds dist/ first; run `npm run build` before
  * running such a test file alone.
  */
-export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
   if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` (npm test does it first)`);
-  return startProcess([MAIN], { DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production', METRICS_PORT: 'off', ...env }, /running at (http:\/\/\S+\/graphql)/);
+  return startProcess([...nodeArgs, MAIN], { DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production', METRICS_PORT: 'off', ...env }, /running at (http:\/\/\S+\/graphql)/);
 }
 
 /** `node <args>` as a separate OS process, ready once its standard output matches `ready` (whose first group is its URL). */
