@@ -4,13 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ErrorCode } from '../common/errors';
 import type { Config } from '../config';
 import { mountConsole } from './console';
 import { createContext, type Context } from './context';
 import { formatError } from './errors';
+import { graphqlHandler } from './graphql-http';
 import { startHousekeeping } from './housekeeping';
 import { noteErrors, recordHttpRequest, type OperationRecord } from './operation-log';
 import { authenticate, LIMIT_RULES, PARSE_OPTIONS, pipelinePlugin } from './pipeline';
@@ -81,10 +81,7 @@ export async function startServer(config: ServerConfig, services: Services, opts
   await apollo.start();
 
   let stopping = false;
-  app.get('/healthz', liveness);
-  app.get('/readyz', readiness(services, () => stopping));
-  mountTaxii(app, services);
-
+  // GraphQL first: Express tries each route in order, and this is the one that carries the load.
   app.use(
     '/graphql',
     // Every request gets its log record and request id first, so that refusals before GraphQL (a bad token, a bad body) are logged too.
@@ -93,13 +90,14 @@ export async function startServer(config: ServerConfig, services: Services, opts
       next();
     },
     express.json({ limit: BODY_LIMIT }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const record = res.locals.record as OperationRecord;
-        return createContext(services, await authenticate(services, req.headers.authorization, 'http', record), undefined, record);
-      },
+    graphqlHandler(apollo, async ({ req, res }) => {
+      const record = res.locals.record as OperationRecord;
+      return createContext(services, await authenticate(services, req.headers.authorization, 'http', record), undefined, record);
     }),
   );
+  app.get('/healthz', liveness);
+  app.get('/readyz', readiness(services, () => stopping));
+  mountTaxii(app, services);
 
   // Body-parser failures (too large, bad JSON, a charset other than UTF-8) answered in GraphQL's error shape.
   app.use((err: { status?: number; type?: string; charset?: string }, _req: Request, res: Response, next: NextFunction) => {

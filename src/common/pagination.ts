@@ -6,11 +6,15 @@ import { LIMITS } from './limits';
 const DEFAULT_PAGE = LIMITS.defaultPageSize;
 
 export function pageSize(first: number | null | undefined, field = 'first'): number {
+  const n = validPageSize(first);
+  if (n === undefined) throw badInput(field, `must be between 1 and ${LIMITS.pageSize}`);
+  return n;
+}
+
+/** `first` as a page size when it is a valid one, else undefined (and the list itself reports the error). */
+export function validPageSize(first: unknown): number | undefined {
   if (first === undefined || first === null) return DEFAULT_PAGE;
-  if (!Number.isInteger(first) || first < 1 || first > LIMITS.pageSize) {
-    throw badInput(field, `must be between 1 and ${LIMITS.pageSize}`);
-  }
-  return first;
+  return Number.isInteger(first) && (first as number) >= 1 && (first as number) <= LIMITS.pageSize ? (first as number) : undefined;
 }
 
 /** What a service returns for a list: one page, newest first, and a count under the same predicate. */
@@ -76,12 +80,17 @@ export function ConnectionType<T extends object>(node: ClassType<T>, name: strin
     static from<N extends { seq: string }>(page: Page<N>, toNode: (row: N) => T): Connection;
     static from<N extends { seq: string }>(page: Page<N>, toNode?: (row: N) => T): Connection {
       const c = new Connection();
-      c.edges = page.items.map((row) => ({ cursor: page.cursorOf(row), node: toNode ? toNode(row) : (row as unknown as T) }));
+      // Cursors are sealed (AES-GCM) only when a query asks for them: a look-up's nested list rarely does.
+      c.edges = page.items.map((row) => {
+        let cursor: string | undefined;
+        return { node: toNode ? toNode(row) : (row as unknown as T), get cursor() { return (cursor ??= page.cursorOf(row)); } };
+      });
+      const edges = c.edges;
       c.pageInfo = {
         hasNextPage: page.hasNextPage,
         hasPreviousPage: false,
-        startCursor: c.edges[0]?.cursor ?? null,
-        endCursor: c.edges[c.edges.length - 1]?.cursor ?? null,
+        get startCursor() { return edges[0]?.cursor ?? null; },
+        get endCursor() { return edges[edges.length - 1]?.cursor ?? null; },
       };
       c.counter = page.count;
       return c;

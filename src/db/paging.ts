@@ -23,10 +23,18 @@ export async function keysetPage<T extends ObjectLiteral & { seq: string }>(
   const pageQb = qb.clone().orderBy(`${alias}.seq`, 'DESC').take(undefined).limit(limit + 1);
   if (after !== undefined) pageQb.andWhere(`${alias}.seq < :__after`, { __after: after });
   const rows = await pageQb.getMany();
+  return pageOfRows(scope, rows, limit, () => countQb.getCount());
+}
+
+/**
+ * The first page of a keyset list from rows read elsewhere (up to `limit + 1`, newest first, under the list's own
+ * predicates), with the list's cursors: what `keysetPage` would have returned without `after`.
+ */
+export function pageOfRows<T extends { seq: string }>(scope: string, rows: T[], limit: number, count: () => Promise<number>): Page<T> {
   return {
     items: rows.slice(0, limit),
     hasNextPage: rows.length > limit,
-    count: () => countQb.getCount(),
+    count,
     cursorOf: (row) => encodeCursor(scope, row.seq),
   };
 }

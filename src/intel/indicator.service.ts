@@ -11,7 +11,7 @@ import type { Page } from '../common/pagination';
 import { intRange, lookupKey, lookupKeys, optionalText, text, textList } from '../common/validate';
 import { visibleById, visibleByIds, where } from '../db/filters';
 import { fromRow } from '../db/hydrate';
-import { addedKeysetPage, keysetPage, type AddedPage, type AddedQuery } from '../db/paging';
+import { addedKeysetPage, keysetPage, pageOfRows, type AddedPage, type AddedQuery } from '../db/paging';
 import { inTransaction } from '../db/retry';
 import { OrganizationService } from '../organizations/organization.service';
 import type { WarningService } from '../warnings/warning.service';
@@ -191,6 +191,18 @@ export class IndicatorService {
 
   /** The visible indicators matching `filter`, newest first. */
   async list(p: Principal, filter: IndicatorQuery | null | undefined, args: { first?: number | null; after?: string | null }): Promise<Page<IndicatorEntity>> {
+    return keysetPage(this.listQuery(p, filter), 't', args);
+  }
+
+  /**
+   * The first page of `list(p, { observableId })` from rows a look-up read with its observable
+   * (ObservableService.lookup's `head`, under the same predicates); the count, if asked for, is the list's.
+   */
+  headPage(p: Principal, observableId: string, rows: IndicatorEntity[], first: number): Page<IndicatorEntity> {
+    return pageOfRows(this.db.getMetadata(IndicatorEntity).tableName, rows, first, () => this.listQuery(p, { observableId }).getCount());
+  }
+
+  private listQuery(p: Principal, filter: IndicatorQuery | null | undefined) {
     const pol = visibleTo(p, 't');
     const qb = this.db.getRepository(IndicatorEntity).createQueryBuilder('t').innerJoinAndSelect('t.observable', 'o').where(pol.sql, pol.params);
     const fl = filter ?? {};
@@ -215,7 +227,7 @@ export class IndicatorService {
     if (fl.reportedAfter) qb.andWhere('t.last_reported >= :after_ts', { after_ts: fl.reportedAfter });
     if (fl.reportedBefore) qb.andWhere('t.last_reported < :before_ts', { before_ts: fl.reportedBefore });
     if (!fl.includeRevoked) qb.andWhere('t.revoked = false');
-    return keysetPage(qb, 't', args);
+    return qb;
   }
 
   /**

@@ -33,6 +33,8 @@ export function intelLoaders(s: { observables: ObservableService; indicators: In
     observableByKey: visible((keys) => s.observables.visibleByKeys(p, keys)),
     indicatorById: mapLoader<IndicatorEntity | undefined>((ids) => s.indicators.byIds(p, ids), undefined),
     sightingById: mapLoader<SightingEntity | undefined>((ids) => s.sightings.byIds(p, ids), undefined),
+    /** First pages of an observable's indicators read with it by a look-up, keyed `observableId:first`. */
+    indicatorHeads: new Map<string, IndicatorEntity[]>(),
   };
 }
 export type IntelLoaders = ReturnType<typeof intelLoaders>;

@@ -1,8 +1,10 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../auth/context';
 import { Requires } from '../auth/roles';
 import { ObservableType } from '../common/enums';
-import { PageArgs } from '../common/pagination';
+import { selectedFieldArgs } from '../common/lookahead';
+import { PageArgs, validPageSize } from '../common/pagination';
 import type { OrganizationLoaders } from '../organizations/organization.loaders';
 import { OrganizationType } from '../organizations/organization.types';
 import { SharedObjectResolver } from '../organizations/shared-object.resolver';
@@ -37,15 +39,28 @@ export class ObservableResolver {
     nullable: true,
     description: 'The value is normalised first. Null unless an indicator or sighting the caller may read refers to it.',
   })
-  async observable(@Arg('type', () => ObservableType) type: ObservableType, @Arg('value', () => String) value: string, @Ctx() ctx: Ctx) {
-    const found = await this.observableService.lookup(ctx.principal, type, value);
+  async observable(
+    @Arg('type', () => ObservableType) type: ObservableType,
+    @Arg('value', () => String) value: string,
+    @Ctx() ctx: Ctx,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    // A look-up usually wants the first page of its indicators: read it in the same statement when the query asks for it.
+    const wanted = selectedFieldArgs(info, 'indicators');
+    const head = wanted && wanted.after == null && validPageSize(wanted.first);
+    const found = await this.observableService.lookup(ctx.principal, type, value, { head: head || undefined });
+    if (!found) return null;
     // Its statistics came with it: `stats` and `reporters` read them from the loader instead of asking again.
-    if (found) ctx.loaders.observableStats.prime(found.observable.id, found.stats);
-    return found?.observable ?? null;
+    ctx.loaders.observableStats.prime(found.observable.id, found.stats);
+    if (head && found.head) ctx.loaders.indicatorHeads.set(`${found.observable.id}:${head}`, found.head);
+    return found.observable;
   }
 
   @FieldResolver(() => IndicatorConnection, { description: 'The visible, unrevoked indicators about it.' })
   async indicators(@Root() o: ObservableEntity, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Ctx) {
+    const first = args.after == null && validPageSize(args.first);
+    const head = first && ctx.loaders.indicatorHeads.get(`${o.id}:${first}`);
+    if (head) return IndicatorConnection.from(this.indicatorService.headPage(ctx.principal, o.id, head, first));
     return IndicatorConnection.from(await this.indicatorService.list(ctx.principal, { observableId: o.id }, args));
   }
 

@@ -4,7 +4,9 @@ import type { Principal } from '../auth/principal';
 import { ObservableType, SEVERITY_ORDER, Severity } from '../common/enums';
 import { badInput } from '../common/errors';
 import { fromRow } from '../db/hydrate';
+import { preparedRead } from '../db/prepared';
 import { normalizeObservable } from './normalize';
+import { IndicatorEntity } from './indicator.entity';
 import { ObservableEntity } from './observable.entity';
 
 export interface ObservableStats {
@@ -48,10 +50,16 @@ interface StatsRow {
 export class ObservableService {
   constructor(private readonly db: DataSource) {}
 
-  /** Normalises `value` first, then finds the observable, with its statistics, if any visible indicator or sighting refers to it. */
-  async lookup(p: Principal, type: ObservableType, value: string): Promise<Visible | null> {
-    const found = await this.visibleByKeys(p, [ObservableService.key(type, value)]);
-    return found.values().next().value ?? null;
+  /**
+   * Normalises `value` first, then finds the observable, with its statistics, if any visible indicator or sighting
+   * refers to it. With `head` (a page size), the same statement also reads the first `head + 1` rows of
+   * IndicatorService.list(p, { observableId }) — visible, unrevoked, newest first — for IndicatorService.headPage.
+   */
+  async lookup(p: Principal, type: ObservableType, value: string, opts: { head?: number } = {}): Promise<Visible | null> {
+    const key = ObservableService.key(type, value);
+    const sep = key.indexOf(':');
+    const rows = await this.withStats(p, OBSERVABLES, 'o.type = :type AND o.value = :value', { type: key.slice(0, sep), value: key.slice(sep + 1) }, true, opts.head);
+    return rows[0] ?? null;
   }
 
   /**
@@ -102,14 +110,28 @@ export class ObservableService {
    * through the indexes on observable_id. With `visibleOnly`, only observables that a visible indicator
    * (revoked or not) or sighting refers to: the only ones that exist for the caller.
    */
-  private async withStats(p: Principal, source: { from: string; columns: string }, where: string, params: Record<string, unknown>, visibleOnly = true): Promise<Visible[]> {
+  private async withStats(
+    p: Principal,
+    source: { from: string; columns: string },
+    where: string,
+    params: Record<string, unknown>,
+    visibleOnly = true,
+    head?: number,
+  ): Promise<Visible[]> {
     const ip = visibleTo(p, 'i');
     const sp = visibleTo(p, 's');
+    const hp = visibleTo(p, 'h');
+    // One row per head indicator (or one with NULLs), the observable's columns repeated.
+    const headColumns = head ? this.headColumns() : [];
+    const headJoin = head
+      ? ` LEFT JOIN LATERAL (SELECT h.* FROM indicators h WHERE h.observable_id = o.id AND h.revoked = false AND ${hp.sql}
+            ORDER BY h.seq DESC LIMIT :head_limit) h ON true`
+      : '';
     const live = 'FILTER (WHERE NOT i.revoked)';
     const sevCase = `CASE i.severity ${SEVERITY_ORDER.map((s, n) => `WHEN '${s}' THEN ${n}`).join(' ')} END`;
     const [q, v] = this.db.driver.escapeQueryWithParameters(
       `SELECT ${source.columns}, ia.seen, ia.reporters, ia.n, ia.max_conf, ia.max_sev, ia.first_seen, ia.last_seen,
-              sa.total AS s_total, sa.first_seen AS s_first_seen, sa.last_seen AS s_last_seen
+              sa.total AS s_total, sa.first_seen AS s_first_seen, sa.last_seen AS s_last_seen${headColumns.map((c) => `, h.${c} AS "h_${c}"`).join('')}
          FROM ${source.from}
          CROSS JOIN LATERAL (
            SELECT count(*)::int AS seen, coalesce(array_agg(DISTINCT i.author_id) ${live}, '{}') AS reporters, (count(*) ${live})::int AS n,
@@ -119,11 +141,29 @@ export class ObservableService {
          CROSS JOIN LATERAL (
            SELECT sum(s.count)::bigint AS total, min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen
              FROM sightings s WHERE s.observable_id = o.id AND ${sp.sql}) sa
-        WHERE ${where}${visibleOnly ? ' AND (ia.seen > 0 OR sa.total IS NOT NULL)' : ''}`,
-      { ...params, ...ip.params, ...sp.params },
+         ${headJoin}
+        WHERE ${where}${visibleOnly ? ' AND (ia.seen > 0 OR sa.total IS NOT NULL)' : ''}${head ? ' ORDER BY o.id, h.seq DESC' : ''}`,
+      { ...params, ...ip.params, ...sp.params, ...(head ? { ...hp.params, head_limit: head + 1 } : {}) },
     );
-    const rows: StatsRow[] = await this.db.query(q, v);
-    return rows.map((r) => ({ observable: fromRow(this.db.manager, ObservableEntity, r as unknown as Record<string, unknown>), stats: statsOf(r) }));
+    const rows = await preparedRead<StatsRow & Record<string, unknown>>(this.db, q, v);
+    const out = new Map<string, Visible>();
+    for (const r of rows) {
+      let found = out.get(r.id);
+      if (!found) {
+        found = { observable: fromRow(this.db.manager, ObservableEntity, r), stats: statsOf(r), ...(head ? { head: [] } : {}) };
+        out.set(r.id, found);
+      }
+      if (head && r.h_id != null) {
+        const row = Object.fromEntries(headColumns.map((c) => [c, r[`h_${c}`]]));
+        found.head!.push(Object.assign(fromRow(this.db.manager, IndicatorEntity, row), { observable: found.observable }));
+      }
+    }
+    return [...out.values()];
+  }
+
+  private headColumnNames?: string[];
+  private headColumns(): string[] {
+    return (this.headColumnNames ??= this.db.getMetadata(IndicatorEntity).columns.map((c) => c.databaseName));
   }
 }
 
@@ -131,6 +171,8 @@ export class ObservableService {
 export interface Visible {
   observable: ObservableEntity;
   stats: ObservableStats;
+  /** With lookup's `head`: the first rows of its visible, unrevoked indicators, newest first. */
+  head?: IndicatorEntity[];
 }
 
 function statsOf(r: StatsRow): ObservableStats {
