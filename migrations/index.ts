@@ -12,6 +12,7 @@ import { AuthChangeNotify1796119254619 } from './1796119254619-AuthChangeNotify'
 import { TaxiiCollections1796200000000 } from './1796200000000-TaxiiCollections';
 import { StixProvenance1796300000000 } from './1796300000000-StixProvenance';
 import { RangeExposures1796500000000 } from './1796500000000-RangeExposures';
+import { IndicatorExposures1796600000000 } from './1796600000000-IndicatorExposures';
 
 export const MIGRATIONS = [
   Initial1795298023194,
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   TaxiiCollections1796200000000,
   StixProvenance1796300000000,
   RangeExposures1796500000000,
+  IndicatorExposures1796600000000,
 ];

@@ -4,9 +4,10 @@ import { startTestApp, type TestApp } from './support/app';
 import { community, type Community } from './support/fixtures';
 import { ok, rangeCalls } from './support/ranges';
 
-// `exposure` reads range_exposures, which triggers keep. After every kind of change to ranges or observables,
-// the table must equal what it stands for: (organisation, observable) for each observable overlapping one of
-// the organisation's APPROVED ranges.
+// `exposure` reads indicator_exposures, which triggers keep from range_exposures, which triggers keep. After every
+// kind of change to ranges, observables or indicators, both tables must equal what they stand for: range_exposures,
+// (organisation, observable) for each observable overlapping one of the organisation's APPROVED ranges;
+// indicator_exposures, (organisation, indicator, the indicator's seq) for each indicator of such an observable.
 
 let app: TestApp;
 let c: Community;
@@ -20,19 +21,32 @@ beforeAll(async () => {
   tok.mof = await c.mof.token([Role.ADMIN]);
   tok.vncert = await c.vncert.token([Role.ADMIN]);
   tok.bkav = await c.bkav.token([Role.CONTRIBUTOR]);
+  tok.viettel = await c.viettel.token([Role.CONTRIBUTOR]);
 });
 afterAll(() => app?.close());
 
-/** Rows that are in the table but should not be, and rows that should be but are not. */
+/** Rows that are in either table but should not be, and rows that should be but are not. */
 async function drift(): Promise<{ extra: unknown[]; missing: unknown[] }> {
-  const truth = `SELECT DISTINCT a.organization_id, o.id AS observable_id FROM asset_ranges a
-                   JOIN observables o ON o.net && a.cidr AND o.net IS NOT NULL WHERE a.status = 'APPROVED'`;
-  const kept = 'SELECT organization_id, observable_id FROM range_exposures';
-  return {
-    extra: await app.db.query(`${kept} EXCEPT ${truth}`),
-    missing: await app.db.query(`${truth} EXCEPT ${kept}`),
+  const ranges = {
+    truth: `SELECT DISTINCT 'range' AS t, a.organization_id, o.id AS observable_id, NULL::bigint AS seq FROM asset_ranges a
+              JOIN observables o ON o.net && a.cidr AND o.net IS NOT NULL WHERE a.status = 'APPROVED'`,
+    kept: `SELECT 'range', organization_id, observable_id, NULL::bigint FROM range_exposures`,
   };
+  const indicators = {
+    truth: `SELECT 'indicator' AS t, e.organization_id, i.id, i.seq FROM range_exposures e JOIN indicators i ON i.observable_id = e.observable_id`,
+    kept: `SELECT 'indicator', organization_id, indicator_id, seq FROM indicator_exposures`,
+  };
+  const extra = [];
+  const missing = [];
+  for (const q of [ranges, indicators]) {
+    extra.push(...(await app.db.query(`${q.kept} EXCEPT ${q.truth}`)));
+    missing.push(...(await app.db.query(`${q.truth} EXCEPT ${q.kept}`)));
+  }
+  return { extra, missing };
 }
+
+const indicatorExposures = async (org: string): Promise<number> =>
+  Number((await app.db.query(`SELECT count(*) AS n FROM indicator_exposures x JOIN organizations g ON g.id = x.organization_id WHERE g.code = $1`, [org]))[0].n);
 
 async function exposed(token: string): Promise<string[]> {
   const res = ok(await app.gql<{ exposure: { totalCount: number; edges: { node: { observable: { value: string } } }[] } }>(
@@ -43,13 +57,18 @@ async function exposed(token: string): Promise<string[]> {
   return res.exposure.edges.map((e) => e.node.observable.value).sort();
 }
 
-async function post(...items: { type: string; value: string }[]) {
-  const res = ok(await app.gql<{ submitIndicators: { rejected: number } }>(
-    tok.bkav,
-    'mutation($i: [IndicatorInput!]!) { submitIndicators(input: $i) { rejected } }',
-    { i: items.map((i) => ({ ...i, tlp: 'GREEN' })) },
+async function post(...items: { type: string; value: string; tlp?: string }[]) {
+  return postAs(tok.bkav, ...items);
+}
+
+async function postAs(token: string, ...items: { type: string; value: string; tlp?: string }[]): Promise<string[]> {
+  const res = ok(await app.gql<{ submitIndicators: { rejected: number; results: { indicator: { id: string } }[] } }>(
+    token,
+    'mutation($i: [IndicatorInput!]!) { submitIndicators(input: $i) { rejected results { indicator { id } } } }',
+    { i: items.map((i) => ({ tlp: 'GREEN', ...i })) },
   ));
   expect(res.submitIndicators.rejected).toBe(0);
+  return res.submitIndicators.results.map((r) => r.indicator.id);
 }
 
 const A = '100.64.1.0/24';
@@ -66,6 +85,8 @@ describe('range_exposures, kept by triggers', () => {
   it('gains a range\'s existing observables when it is approved', async () => {
     ok(await calls.review(tok.vncert, 'MOF', [A], true));
     expect(await drift()).toEqual({ extra: [], missing: [] });
+    // Their indicators, posted before any range was approved, come with them.
+    expect(await indicatorExposures('MOF')).toBe(2);
     expect(await exposed(tok.mof)).toEqual(['100.64.0.0/22', '100.64.1.10']);
   });
 
@@ -102,33 +123,66 @@ describe('range_exposures, kept by triggers', () => {
     expect(await exposed(tok.mof)).toEqual([]);
   });
 
-  it('pages the same way whichever shape the query takes (read from the exposures, or walking the indicators)', async () => {
+  it('gains another organisation\'s indicator of an exposed observable, and nothing when an indicator is posted again', async () => {
     ok(await calls.declare(tok.mof, [A, B]));
     ok(await calls.review(tok.vncert, 'MOF', [A, B], true));
+    expect(await drift()).toEqual({ extra: [], missing: [] });
+    const before = await indicatorExposures('MOF');
+    await postAs(tok.viettel, { type: 'IPV4', value: '100.64.1.10' });
+    expect(await drift()).toEqual({ extra: [], missing: [] });
+    expect(await indicatorExposures('MOF')).toBe(before + 1);
+    // The upsert updates both (its INSERT trigger sees only inserted rows): no row is added or lost.
+    await postAs(tok.viettel, { type: 'IPV4', value: '100.64.1.10' }, { type: 'IPV4', value: '100.64.2.30' });
+    await post({ type: 'IPV4', value: '100.64.1.10', tlp: 'CLEAR' });
+    expect(await drift()).toEqual({ extra: [], missing: [] });
+    expect(await indicatorExposures('MOF')).toBe(before + 2);
+    expect(await exposed(tok.mof)).toEqual(['100.64.0.0/22', '100.64.1.10', '100.64.1.10', '100.64.2.20', '100.64.2.30', '100.64.2.30']);
+  });
+
+  it('keeps a revoked indicator\'s row, which exposure skips until the author posts it again', async () => {
+    const [id] = await post({ type: 'IPV4', value: '100.64.2.20' });
+    ok(await app.gql(tok.bkav, 'mutation($id: ID!) { revokeIndicator(id: $id, reason: "false positive") { revoked } }', { id }));
+    expect(await drift()).toEqual({ extra: [], missing: [] });
+    expect(await exposed(tok.mof)).not.toContain('100.64.2.20');
+    expect(await post({ type: 'IPV4', value: '100.64.2.20' })).toEqual([id]);
+    expect(await drift()).toEqual({ extra: [], missing: [] });
+    expect(await exposed(tok.mof)).toContain('100.64.2.20');
+  });
+
+  it('pages newest first across several pages, exactly the visible, unrevoked indicators of exposed observables', async () => {
     await post(...Array.from({ length: 7 }, (_, i) => ({ type: 'IPV4', value: `100.64.1.${100 + i}` })));
-    const pages = async () => {
-      const seen: string[] = [];
-      let after: string | null = null;
-      let total = 0;
-      for (;;) {
-        const res: { exposure: { totalCount: number; edges: { node: { observable: { value: string } } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } = ok(
-          await app.gql(tok.mof, 'query($a: String) { exposure(first: 2, after: $a) { totalCount edges { node { observable { value } } } pageInfo { hasNextPage endCursor } } }', { a: after }),
-        );
-        total = res.exposure.totalCount;
-        seen.push(...res.exposure.edges.map((e) => e.node.observable.value));
-        if (!res.exposure.pageInfo.hasNextPage) return { seen, total };
-        after = res.exposure.pageInfo.endCursor;
-      }
-    };
-    // The service reads the shape off the table's size estimate: against a million indicators, eleven exposures are
-    // read from range_exposures; against none, any walk looks cheap.
-    await app.db.query(`UPDATE pg_class SET reltuples = 1000000 WHERE oid = 'indicators'::regclass`);
-    const fromExposures = await pages();
-    await app.db.query(`UPDATE pg_class SET reltuples = 0 WHERE oid = 'indicators'::regclass`);
-    const walking = await pages();
-    expect(fromExposures.seen).toHaveLength(11);
-    expect(new Set(fromExposures.seen).size).toBe(11);
-    expect(fromExposures.total).toBe(11);
-    expect(walking).toEqual(fromExposures);
+    // Exposed, but neither shared with MOF nor current: the policy and the revocation filter the walk.
+    await post({ type: 'IPV4', value: '100.64.1.200', tlp: 'RED' });
+    const [gone] = await postAs(tok.viettel, { type: 'IPV4', value: '100.64.2.99' });
+    ok(await app.gql(tok.viettel, 'mutation($id: ID!) { revokeIndicator(id: $id, reason: "expired") { revoked } }', { id: gone }));
+    expect(await drift()).toEqual({ extra: [], missing: [] });
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const res: { exposure: { totalCount: number; edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } = ok(
+        await app.gql(tok.mof, 'query($a: String) { exposure(first: 3, after: $a) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }', { a: after }),
+      );
+      pages++;
+      seen.push(...res.exposure.edges.map((e) => e.node.id));
+      expect(res.exposure.totalCount).toBe(13);
+      if (!res.exposure.pageInfo.hasNextPage) break;
+      after = res.exposure.pageInfo.endCursor;
+    }
+    const truth: { id: string }[] = await app.db.query(
+      `SELECT DISTINCT t.id, t.seq FROM indicators t JOIN observables o ON o.id = t.observable_id
+         JOIN asset_ranges a ON a.cidr && o.net AND a.status = 'APPROVED' JOIN organizations g ON g.id = a.organization_id AND g.code = 'MOF'
+        WHERE NOT t.revoked AND t.tlp <> 'RED' ORDER BY t.seq DESC`,
+    );
+    expect(truth).toHaveLength(13);
+    expect(pages).toBe(5);
+    expect(seen).toEqual(truth.map((r) => r.id));
+  });
+
+  it('loses an organisation\'s rows when its ranges go, and keeps the indicators', async () => {
+    await app.db.query(`DELETE FROM asset_ranges WHERE organization_id = (SELECT id FROM organizations WHERE code = 'MOF')`);
+    expect(await drift()).toEqual({ extra: [], missing: [] });
+    expect(await indicatorExposures('MOF')).toBe(0);
+    expect(await exposed(tok.mof)).toEqual([]);
   });
 });

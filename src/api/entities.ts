@@ -3,6 +3,7 @@ import { AuditEventEntity } from '../audit/audit-event.entity';
 import { IncidentEntity, IncidentEventEntity, IncidentObservableEntity } from '../incidents/incident.entity';
 import { AssetRangeEntity } from '../intel/asset-range.entity';
 import { IndicatorEntity } from '../intel/indicator.entity';
+import { IndicatorExposureEntity } from '../intel/indicator-exposure.entity';
 import { ObservableEntity } from '../intel/observable.entity';
 import { RangeExposureEntity } from '../intel/range-exposure.entity';
 import { SightingEntity } from '../intel/sighting.entity';
@@ -29,6 +30,7 @@ export const ENTITIES = [
   SightingEntity,
   AssetRangeEntity,
   RangeExposureEntity,
+  IndicatorExposureEntity,
   IncidentEntity,
   IncidentObservableEntity,
   IncidentEventEntity,

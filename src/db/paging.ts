@@ -8,20 +8,22 @@ import { pageSize, type Page } from '../common/pagination';
  * the same builder without the cursor, so it counts exactly what paging walks
  * (or `countQb`: the same rows, by a shape that counts them faster).
  * Cursors are sealed for the list's table, so one table's cursor does not
- * open in another's list.
+ * open in another's list. `seqColumn`: order and keyset on another column
+ * equal to the row's seq (a copy in a joined table whose index serves the walk).
  */
 export async function keysetPage<T extends ObjectLiteral & { seq: string }>(
   qb: SelectQueryBuilder<T>,
   alias: string,
   args: { first?: number | null; after?: string | null },
-  opts: { countQb?: SelectQueryBuilder<T> } = {},
+  opts: { countQb?: SelectQueryBuilder<T>; seqColumn?: string } = {},
 ): Promise<Page<T>> {
   const limit = pageSize(args.first);
   const scope = qb.expressionMap.mainAlias!.metadata.tableName;
   const after = decodeCursor(scope, args.after);
   const countQb = opts.countQb ?? qb.clone();
-  const pageQb = qb.clone().orderBy(`${alias}.seq`, 'DESC').take(undefined).limit(limit + 1);
-  if (after !== undefined) pageQb.andWhere(`${alias}.seq < :__after`, { __after: after });
+  const seq = opts.seqColumn ?? `${alias}.seq`;
+  const pageQb = qb.clone().orderBy(seq, 'DESC').take(undefined).limit(limit + 1);
+  if (after !== undefined) pageQb.andWhere(`${seq} < :__after`, { __after: after });
   const rows = await pageQb.getMany();
   return pageOfRows(scope, rows, limit, () => countQb.getCount());
 }

@@ -40,6 +40,15 @@ export async function lockAddressSpace(m: EntityManager): Promise<void> {
   await m.query('SELECT pg_advisory_xact_lock($1)', [RANGE_LOCK]);
 }
 
+/**
+ * Shared: a writer of indicators takes it before it locks any indicator row. A range writer holds the lock
+ * exclusively while its triggers add rows that reference indicators (a key-share row lock each); an ingest
+ * that locked its rows first and then waited for the lock in the indicators trigger would deadlock with it.
+ */
+export async function shareAddressSpace(m: EntityManager): Promise<void> {
+  await m.query('SELECT pg_advisory_xact_lock_shared($1)', [RANGE_LOCK]);
+}
+
 /** A range about to become APPROVED; `index` names it in the answer. */
 export interface Candidate {
   index: number;

@@ -15,6 +15,7 @@ import { addedKeysetPage, keysetPage, pageOfRows, type AddedPage, type AddedQuer
 import { inTransaction } from '../db/retry';
 import { OrganizationService } from '../organizations/organization.service';
 import type { WarningService } from '../warnings/warning.service';
+import { shareAddressSpace } from './asset-range.checks';
 import { checkBulkSize, checkItems, sharedItem, type SharedItemRow } from './bulk';
 import { IndicatorEntity } from './indicator.entity';
 import { ObservableEntity } from './observable.entity';
@@ -129,6 +130,7 @@ export class IndicatorService {
         const observables = new Map(ids.map((r) => [r.id, fromRow(m, ObservableEntity, r)]));
         const payload = unique.map((r) => ({ ...r, observable_id: obsId.get(`${r.type}\u0000${r.value}`) }));
         const actor = actorName(p);
+        await shareAddressSpace(m);
         await m.query(LOCK_INDICATORS_SQL, [payload.map((r) => r.observable_id), p.orgId]);
         const written: { id: string; observable_id: string; inserted: boolean; [column: string]: unknown }[] = await m.query(
           UPSERT_INDICATORS_SQL,
