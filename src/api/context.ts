@@ -17,17 +17,53 @@ import type { Services } from './services';
  * HTTP operation, and once per event for each group of subscribers that
  * share a result (so nothing cached outlives the event).
  */
-export function createLoaders(s: Services, p: Principal) {
-  return {
-    ...organizationLoaders(s.organizations, s.groups, p),
-    ...intelLoaders(s, p),
-    ...incidentLoaders(s.incidents, p),
-    ...advisoryLoaders(s.advisories, p),
-    ...warningLoaders(s.warnings, p),
-    ...registryLoaders({ systems: s.informationSystems, requirements: s.requirements, dossiers: s.dossierQueries, inspections: s.inspections }, p),
-  };
+const GROUPS = {
+  organizations: (s: Services, p: Principal) => organizationLoaders(s.organizations, s.groups, p),
+  intel: (s: Services, p: Principal) => intelLoaders(s, p),
+  incidents: (s: Services, p: Principal) => incidentLoaders(s.incidents, p),
+  advisories: (s: Services, p: Principal) => advisoryLoaders(s.advisories, p),
+  warnings: (s: Services, p: Principal) => warningLoaders(s.warnings, p),
+  registry: (s: Services, p: Principal) =>
+    registryLoaders({ systems: s.informationSystems, requirements: s.requirements, dossiers: s.dossierQueries, inspections: s.inspections }, p),
+};
+type Group = keyof typeof GROUPS;
+type Union<T> = (T extends unknown ? (x: T) => void : never) extends (x: infer I) => void ? I : never;
+export type Loaders = Union<{ [G in Group]: ReturnType<(typeof GROUPS)[G]> }[Group]>;
+
+interface LoaderState {
+  s: Services;
+  p: Principal;
+  made: Partial<Record<Group, Record<string, unknown>>>;
 }
-export type Loaders = ReturnType<typeof createLoaders>;
+const STATE = Symbol('loaders');
+
+/**
+ * Each group of loaders is made when a resolver first touches one of its loaders: a request uses one or two of
+ * the six groups (a look-up: the intel and organisation loaders), and making all ~40 loaders cost more than a
+ * look-up's GraphQL execution. Which loader belongs to which group is learnt once, from loaders made without I/O.
+ */
+const LAZY_LOADERS: object = (() => {
+  const proto: PropertyDescriptorMap = {};
+  const probe = { orgId: '', lineage: [], descendants: [], groupsLineage: [], groupsSelf: [] } as unknown as Principal;
+  for (const [g, make] of Object.entries(GROUPS) as [Group, (s: Services, p: Principal) => Record<string, unknown>][]) {
+    for (const key of Object.keys(make({} as Services, probe))) {
+      proto[key] = {
+        enumerable: true,
+        get(this: { [STATE]: LoaderState }) {
+          const st = this[STATE];
+          return (st.made[g] ??= make(st.s, st.p))[key];
+        },
+      };
+    }
+  }
+  return Object.create(null, proto);
+})();
+
+export function createLoaders(s: Services, p: Principal): Loaders {
+  const loaders = Object.create(LAZY_LOADERS) as { [STATE]: LoaderState };
+  loaders[STATE] = { s, p, made: {} };
+  return loaders as unknown as Loaders;
+}
 
 /** The context of one operation on any transport; resolvers see it through the narrower RequestContext. */
 export interface Context extends RequestContext<Loaders> {

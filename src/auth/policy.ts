@@ -51,6 +51,14 @@ export function visibleTo(p: Principal, t: string): Predicate {
 }
 
 /**
+ * What the text of `visibleTo(p, alias)` depends on besides the alias: principals of one shape get the same SQL
+ * (their ids are parameters), so a statement built around it can be prepared once per shape.
+ */
+export function policyShape(p: Principal): string {
+  return `${p.descendants.length ? 'd' : ''}${p.isCoordinator ? 'c' : ''}${p.groupsLineage.length ? 'g' : ''}${p.groupsSelf.length ? 's' : ''}`;
+}
+
+/**
  * Whether the principal may see who an object was shared with: the author,
  * the author's ancestors and coordinators. Recipients do not learn who else
  * received it.

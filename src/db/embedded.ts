@@ -146,6 +146,11 @@ export async function startEmbeddedPostgres(dir: string, port?: number, opts: Em
       '-c', 'listen_addresses=127.0.0.1',
       '-c', 'max_connections=300',
       '-c', `fsync=${opts.fsync === false ? 'off' : 'on'}`,
+      // PostgreSQL's defaults (128 MB of buffers, a checkpoint every 1 GB of WAL) are for a small shared host: at the
+      // national data set (~1 GB of tables and indexes) every batch then evicted and re-read pages, each a system call,
+      // and a 5,000-item call slowed by 87 % from the first tenth of the load to the last (docs/benchmarks.md).
+      '-c', `shared_buffers=${sharedBuffersMb()}MB`,
+      '-c', 'max_wal_size=4GB',
     ],
     onLog: remember,
     onError: remember,
@@ -378,4 +383,9 @@ async function waitReady(dir: string, pid: number): Promise<void> {
     if (!alive(pid)) break;
   }
   throw new Error(`the embedded PostgreSQL in ${dir} (pid ${pid}) is not ready to take connections`);
+}
+
+/** An eighth of the machine's memory, between PostgreSQL's default 128 MB and 1 GB (the national data set fits). */
+function sharedBuffersMb(): number {
+  return Math.max(128, Math.min(1024, Math.floor(os.totalmem() / 8 / 2 ** 20)));
 }

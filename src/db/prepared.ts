@@ -22,3 +22,34 @@ export async function preparedRead<R>(db: DataSource, text: string, values: unkn
   const result = await pool.query({ name, text, values });
   return result.rows as R[];
 }
+
+/** A statement with named parameters (`:name`, TypeORM's style) turned into positional ones, and their order. */
+export interface Compiled {
+  text: string;
+  names: string[];
+}
+
+const compiled = new Map<string, Compiled>();
+
+/**
+ * `build()`'s SQL with its `:name` parameters made positional, kept under `key`: for hot statements whose text is
+ * one of a few shapes, so that it is built and escaped once per shape instead of on every request. `key` must name
+ * everything the text depends on; `values(params)` then lists a call's parameters in the statement's order.
+ */
+export function compileNamed(db: DataSource, key: string, build: () => { sql: string; params: Record<string, unknown> }): Compiled {
+  let c = compiled.get(key);
+  if (!c) {
+    const { sql, params } = build();
+    // Markers in place of the values show the order TypeORM's escaping gives them.
+    const markers = Object.fromEntries(Object.keys(params).map((name) => [name, { name }]));
+    const [text, order] = db.driver.escapeQueryWithParameters(sql, markers);
+    c = { text, names: (order as { name: string }[]).map((m) => m.name) };
+    if (compiled.size < 2000) compiled.set(key, c);
+  }
+  return c;
+}
+
+/** `params` in the order `c` takes them. */
+export function valuesOf(c: Compiled, params: Record<string, unknown>): unknown[] {
+  return c.names.map((n) => params[n]);
+}

@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { visibleTo } from '../auth/policy';
+import { policyShape, visibleTo } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { ObservableType, SEVERITY_ORDER, Severity } from '../common/enums';
 import { badInput } from '../common/errors';
 import { fromRow } from '../db/hydrate';
-import { preparedRead } from '../db/prepared';
+import { compileNamed, preparedRead, valuesOf } from '../db/prepared';
 import { normalizeObservable } from './normalize';
 import { IndicatorEntity } from './indicator.entity';
 import { ObservableEntity } from './observable.entity';
@@ -120,18 +120,20 @@ export class ObservableService {
   ): Promise<Visible[]> {
     const ip = visibleTo(p, 'i');
     const sp = visibleTo(p, 's');
-    const hp = visibleTo(p, 'h');
-    // One row per head indicator (or one with NULLs), the observable's columns repeated.
-    const headColumns = head ? this.headColumns() : [];
-    const headJoin = head
-      ? ` LEFT JOIN LATERAL (SELECT h.* FROM indicators h WHERE h.observable_id = o.id AND h.revoked = false AND ${hp.sql}
-            ORDER BY h.seq DESC LIMIT :head_limit) h ON true`
-      : '';
-    const live = 'FILTER (WHERE NOT i.revoked)';
-    const sevCase = `CASE i.severity ${SEVERITY_ORDER.map((s, n) => `WHEN '${s}' THEN ${n}`).join(' ')} END`;
-    const [q, v] = this.db.driver.escapeQueryWithParameters(
-      `SELECT ${source.columns}, ia.seen, ia.reporters, ia.n, ia.max_conf, ia.max_sev, ia.first_seen, ia.last_seen,
-              sa.total AS s_total, sa.first_seen AS s_first_seen, sa.last_seen AS s_last_seen${headColumns.map((c) => `, h.${c} AS "h_${c}"`).join('')}
+    const hp = head ? visibleTo(p, 'h') : undefined;
+    const all = { ...params, ...ip.params, ...sp.params, ...(hp ? { ...hp.params, head_limit: head! + 1 } : {}) };
+    // The text depends only on these; the principal's ids and the values are parameters.
+    const key = `withStats|${policyShape(p)}|${source.from}|${source.columns}|${where}|${visibleOnly}|${!!head}`;
+    const statement = compileNamed(this.db, key, () => {
+      // One row per head indicator (or one with NULLs), the observable's columns repeated.
+      const headJoin = hp
+        ? ` LEFT JOIN LATERAL (SELECT h.* FROM indicators h WHERE h.observable_id = o.id AND h.revoked = false AND ${hp.sql}
+              ORDER BY h.seq DESC LIMIT :head_limit) h ON true`
+        : '';
+      const live = 'FILTER (WHERE NOT i.revoked)';
+      const sevCase = `CASE i.severity ${SEVERITY_ORDER.map((s, n) => `WHEN '${s}' THEN ${n}`).join(' ')} END`;
+      const sql = `SELECT ${source.columns}, ia.seen, ia.reporters, ia.n, ia.max_conf, ia.max_sev, ia.first_seen, ia.last_seen,
+              sa.total AS s_total, sa.first_seen AS s_first_seen, sa.last_seen AS s_last_seen${(head ? this.headColumns() : []).map((c) => `, h.${c} AS "h_${c}"`).join('')}
          FROM ${source.from}
          CROSS JOIN LATERAL (
            SELECT count(*)::int AS seen, coalesce(array_agg(DISTINCT i.author_id) ${live}, '{}') AS reporters, (count(*) ${live})::int AS n,
@@ -142,10 +144,10 @@ export class ObservableService {
            SELECT sum(s.count)::bigint AS total, min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen
              FROM sightings s WHERE s.observable_id = o.id AND ${sp.sql}) sa
          ${headJoin}
-        WHERE ${where}${visibleOnly ? ' AND (ia.seen > 0 OR sa.total IS NOT NULL)' : ''}${head ? ' ORDER BY o.id, h.seq DESC' : ''}`,
-      { ...params, ...ip.params, ...sp.params, ...(head ? { ...hp.params, head_limit: head + 1 } : {}) },
-    );
-    const rows = await preparedRead<StatsRow & Record<string, unknown>>(this.db, q, v);
+        WHERE ${where}${visibleOnly ? ' AND (ia.seen > 0 OR sa.total IS NOT NULL)' : ''}${head ? ' ORDER BY o.id, h.seq DESC' : ''}`;
+      return { sql, params: all };
+    });
+    const rows = await preparedRead<StatsRow & Record<string, unknown>>(this.db, statement.text, valuesOf(statement, all));
     const out = new Map<string, Visible>();
     for (const r of rows) {
       let found = out.get(r.id);
@@ -154,16 +156,28 @@ export class ObservableService {
         out.set(r.id, found);
       }
       if (head && r.h_id != null) {
-        const row = Object.fromEntries(headColumns.map((c) => [c, r[`h_${c}`]]));
-        found.head!.push(Object.assign(fromRow(this.db.manager, IndicatorEntity, row), { observable: found.observable }));
+        const e = this.indicatorMeta.create() as IndicatorEntity & Record<string, unknown>;
+        for (const [prop, alias] of this.headProps()) e[prop] = r[alias];
+        e.observable = found.observable;
+        found.head!.push(e);
       }
     }
     return [...out.values()];
   }
 
+  private get indicatorMeta() {
+    return this.db.getMetadata(IndicatorEntity);
+  }
+
   private headColumnNames?: string[];
   private headColumns(): string[] {
-    return (this.headColumnNames ??= this.db.getMetadata(IndicatorEntity).columns.map((c) => c.databaseName));
+    return (this.headColumnNames ??= this.indicatorMeta.columns.map((c) => c.databaseName));
+  }
+
+  /** (entity property, result column) of a head indicator: the row's `h_`-prefixed columns. */
+  private headPropPairs?: [string, string][];
+  private headProps(): [string, string][] {
+    return (this.headPropPairs ??= this.indicatorMeta.columns.map((c) => [c.propertyName, `h_${c.databaseName}`]));
   }
 }
 

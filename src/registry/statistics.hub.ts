@@ -108,7 +108,7 @@ export class StatisticsHub {
   ) {}
 
   start(): void {
-    this.unsubscribe.push(this.warningHub.onEntries((rows) => this.affect(concerned(rows))));
+    this.unsubscribe.push(this.warningHub.onEntries((rows) => this.affect(concerned(rows)), () => this.groups.size > 0));
     this.unsubscribe.push(this.changes.on((orgIds) => this.affect(orgIds)));
     this.refresh = setInterval(() => this.affect(null), this.opts.refreshMs);
     this.refresh.unref();

@@ -156,7 +156,7 @@ export class WarningHub {
   private draining: Promise<void> | undefined;
   private retry: NodeJS.Timeout | undefined;
   private started = false;
-  private readonly entryListeners = new Set<(rows: WarningEntity[]) => void>();
+  private readonly entryListeners = new Map<(rows: WarningEntity[]) => void, () => boolean>();
 
   constructor(
     private readonly warnings: WarningService,
@@ -187,10 +187,12 @@ export class WarningHub {
   /**
    * Calls `listener` with each batch of new log entries this process reads,
    * in order, whoever subscribes: for consumers that react to the log rather
-   * than deliver it (live statistics). Returns the unsubscribe function.
+   * than deliver it (live statistics). While neither a subscriber nor an
+   * `interested` listener wants them, the hub reads no rows at all (a bulk
+   * ingest writes thousands). Returns the unsubscribe function.
    */
-  onEntries(listener: (rows: WarningEntity[]) => void): () => void {
-    this.entryListeners.add(listener);
+  onEntries(listener: (rows: WarningEntity[]) => void, interested: () => boolean = () => true): () => void {
+    this.entryListeners.set(listener, interested);
     return () => this.entryListeners.delete(listener);
   }
 
@@ -230,7 +232,21 @@ export class WarningHub {
     }
   }
 
+  /** Whether anyone in this process wants the new entries themselves. */
+  private wanted(): boolean {
+    return this.subscribers.size > 0 || [...this.entryListeners.values()].some((interested) => interested());
+  }
+
   private async deliverNew(): Promise<void> {
+    if (!this.wanted()) {
+      const seq = await this.warnings.maxSeq();
+      // Judged again after the read: a subscriber registered meanwhile gets the rows the normal way. One registered
+      // after it expects only entries committed after it (seq follows commit order), which are past `seq`.
+      if (!this.wanted()) {
+        if (BigInt(seq) > BigInt(this.lastSeq)) this.lastSeq = seq;
+        return;
+      }
+    }
     for (;;) {
       const started = Date.now();
       const rows = await this.warnings.after(this.lastSeq, FETCH_BATCH);
@@ -270,7 +286,7 @@ export class WarningHub {
         queued,
         ms: Date.now() - started,
       });
-      for (const l of this.entryListeners) {
+      for (const l of this.entryListeners.keys()) {
         try {
           l(rows);
         } catch (err) {
