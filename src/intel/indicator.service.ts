@@ -14,7 +14,7 @@ import { fromRow } from '../db/hydrate';
 import { addedKeysetPage, keysetPage, pageOfRows, type AddedPage, type AddedQuery } from '../db/paging';
 import { inTransaction } from '../db/retry';
 import { OrganizationService } from '../organizations/organization.service';
-import type { WarningService } from '../warnings/warning.service';
+import type { NewIndicator, WarningService } from '../warnings/warning.service';
 import { shareAddressSpace } from './asset-range.checks';
 import { checkBulkSize, checkItems, sharedItem, type SharedItemRow } from './bulk';
 import { IndicatorEntity } from './indicator.entity';
@@ -136,8 +136,18 @@ export class IndicatorService {
           UPSERT_INDICATORS_SQL,
           [JSON.stringify(payload), p.orgId, actor],
         );
-        for (const w of written) if (w.inserted) createdIds.add(w.id);
-        await this.warnings.raiseForNewIndicators(m, [...createdIds]);
+        const fresh: NewIndicator[] = [];
+        for (const w of written) {
+          if (!w.inserted) continue;
+          createdIds.add(w.id);
+          const o = observables.get(w.observable_id)!;
+          const r = w as unknown as NewIndicator;
+          fresh.push({
+            id: r.id, seq: r.seq, author_id: r.author_id, tlp: r.tlp, recipient_org_ids: r.recipient_org_ids, recipient_group_ids: r.recipient_group_ids,
+            severity: r.severity, threat_types: r.threat_types, type: o.type, value: o.value, net: o.net,
+          });
+        }
+        await this.warnings.raiseForNewIndicators(m, fresh);
         // The rows as written (RETURNING *), not read again: the re-read cost about a fifth of a call.
         const entities = written.map((w) => Object.assign(fromRow(m, IndicatorEntity, w), { observable: observables.get(w.observable_id) }));
         const byObservable = new Map(entities.map((e) => [e.observableId, e]));

@@ -43,6 +43,21 @@ export function matchesFilter(w: Pick<WarningEntity, 'kind' | 'severity' | 'subj
   return true;
 }
 
+/** A freshly created indicator with its observable, as raiseForNewIndicators needs it. */
+export interface NewIndicator {
+  id: string;
+  seq: string;
+  author_id: string;
+  tlp: string;
+  recipient_org_ids: string[];
+  recipient_group_ids: string[];
+  severity: Severity;
+  threat_types: string[];
+  type: string;
+  value: string;
+  net: string | null;
+}
+
 /**
  * The warning log: producers append inside their own transactions (so a
  * warning exists exactly when its cause committed), readers see it through
@@ -81,14 +96,16 @@ export class WarningService {
    * for CLEAR, GREEN and AMBER; for AMBER_STRICT and RED only when the owner
    * is a recipient.
    */
-  async raiseForNewIndicators(m: EntityManager, indicatorIds: string[]): Promise<void> {
-    if (!indicatorIds.length) return;
+  async raiseForNewIndicators(m: EntityManager, created: NewIndicator[]): Promise<void> {
     const severe = severitiesFrom(this.minSeverity);
+    // Only rows that can raise one, as the caller just wrote them: reading them back (with their observables) cost
+    // a scan that grew with the tables.
+    const candidates = created.filter((c) => c.net !== null || severe.includes(c.severity));
+    if (!candidates.length) return;
     const inserted: { kind: string; n: number; seq: string }[] = await m.query(
-      `WITH src AS (
-         SELECT i.id, i.seq, i.author_id, i.tlp, i.recipient_org_ids, i.recipient_group_ids, i.severity, i.threat_types, o.type, o.value, o.net
-           FROM indicators i JOIN observables o ON o.id = i.observable_id
-          WHERE i.id = ANY($1::uuid[])
+      `WITH src AS MATERIALIZED (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(id uuid, seq bigint, author_id uuid, tlp text, recipient_org_ids uuid[],
+                recipient_group_ids uuid[], severity text, threat_types text[], type text, value text, net inet)
        ), severe AS (
          INSERT INTO warnings (kind, severity, title, summary, subject_type, subject_id, author_id, tlp, recipient_org_ids, recipient_group_ids)
          SELECT 'INDICATOR_HIGH_SEVERITY', s.severity, s.severity || ' ' || s.type || ' indicator: ' || left(s.value, 200),
@@ -110,7 +127,7 @@ export class WarningService {
          RETURNING seq, kind
        )
        SELECT kind, count(*)::int AS n, max(seq)::text AS seq FROM (SELECT seq, kind FROM severe UNION ALL SELECT seq, kind FROM exposed) x GROUP BY kind`,
-      [indicatorIds, severe],
+      [JSON.stringify(candidates), severe],
     );
     if (!inserted.length) return;
     const max = inserted.map((r) => BigInt(r.seq)).reduce((a, b) => (b > a ? b : a));
