@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/common/enums';
 import { startTestApp, type TestApp } from './support/app';
 import { community, type Community } from './support/fixtures';
+import { countStatements } from './support/sql';
 
 let app: TestApp;
 let c: Community;
@@ -67,6 +68,18 @@ describe('exposure', () => {
     // The /16 botnet block overlaps MOF's /24; the RED one is not shared with MOF.
     expect(values(res)).toEqual(['2001:db8:abcd:1::99', '203.113.0.0/16', '203.113.128.45']);
     expect(res.body.data?.exposure.totalCount).toBe(3);
+  });
+
+  it('reads a page, its observables included, in one statement; the count only when asked for', async () => {
+    const q = 'query($a: String) { exposure(first: 2, after: $a) { edges { node { id tlp observable { value } } } pageInfo { endCursor } } }';
+    await app.gql(mof, q);
+    const first = await countStatements(() => app.gql(mof, q));
+    const own = (st: string[]) => st.filter((x) => !x.includes('rate_limit_buckets'));
+    expect(own(first.statements), first.statements.join('\n---\n')).toHaveLength(1);
+    const next = await countStatements(() => app.gql(mof, q, { a: first.result.body.data!.exposure.pageInfo.endCursor }));
+    expect(own(next.statements)).toHaveLength(1);
+    const pages = [...first.result.body.data!.exposure.edges, ...next.result.body.data!.exposure.edges].map((e: any) => e.node.observable.value).sort();
+    expect(pages).toEqual(values(await app.gql(mof, EXPOSURE)));
   });
 
   it('includes a RED indicator once it is shared with the owner', async () => {

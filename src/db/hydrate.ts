@@ -12,3 +12,27 @@ export function fromRow<T extends ObjectLiteral>(m: EntityManager, target: Entit
   }
   return entity;
 }
+
+/** Entities of one table read under a column prefix (`h_seq`, `h_id`, …) beside other columns in one statement. */
+export interface PrefixedColumns<T> {
+  /** The select list: `alias.column AS "prefix_column"` for every column of the entity. */
+  select(alias: string): string;
+  /** The entity from a row's prefixed columns; null when the prefixed id is NULL (an outer join found nothing). */
+  build(row: Record<string, unknown>): T | null;
+}
+
+/** Works out the prefixed names once: a hot statement then builds its entities without intermediate objects. */
+export function prefixedColumns<T extends ObjectLiteral>(m: EntityManager, target: EntityTarget<T>, prefix: string): PrefixedColumns<T> {
+  const meta = m.connection.getMetadata(target);
+  const pairs = meta.columns.map((c) => [c.propertyName, `${prefix}${c.databaseName}`, c.databaseName] as const);
+  const idKey = `${prefix}${meta.primaryColumns[0].databaseName}`;
+  return {
+    select: (alias) => pairs.map(([, key, col]) => `${alias}.${col} AS "${key}"`).join(', '),
+    build: (row) => {
+      if (row[idKey] == null) return null;
+      const entity = meta.create() as Record<string, unknown>;
+      for (const [prop, key] of pairs) entity[prop] = row[key];
+      return entity as T;
+    },
+  };
+}

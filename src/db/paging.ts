@@ -8,29 +8,27 @@ import { pageSize, type Page } from '../common/pagination';
  * the same builder without the cursor, so it counts exactly what paging walks
  * (or `countQb`: the same rows, by a shape that counts them faster).
  * Cursors are sealed for the list's table, so one table's cursor does not
- * open in another's list. `seqColumn`: order and keyset on another column
- * equal to the row's seq (a copy in a joined table whose index serves the walk).
+ * open in another's list.
  */
 export async function keysetPage<T extends ObjectLiteral & { seq: string }>(
   qb: SelectQueryBuilder<T>,
   alias: string,
   args: { first?: number | null; after?: string | null },
-  opts: { countQb?: SelectQueryBuilder<T>; seqColumn?: string } = {},
+  opts: { countQb?: SelectQueryBuilder<T> } = {},
 ): Promise<Page<T>> {
   const limit = pageSize(args.first);
   const scope = qb.expressionMap.mainAlias!.metadata.tableName;
   const after = decodeCursor(scope, args.after);
   const countQb = opts.countQb ?? qb.clone();
-  const seq = opts.seqColumn ?? `${alias}.seq`;
-  const pageQb = qb.clone().orderBy(seq, 'DESC').take(undefined).limit(limit + 1);
-  if (after !== undefined) pageQb.andWhere(`${seq} < :__after`, { __after: after });
+  const pageQb = qb.clone().orderBy(`${alias}.seq`, 'DESC').take(undefined).limit(limit + 1);
+  if (after !== undefined) pageQb.andWhere(`${alias}.seq < :__after`, { __after: after });
   const rows = await pageQb.getMany();
   return pageOfRows(scope, rows, limit, () => countQb.getCount());
 }
 
 /**
- * The first page of a keyset list from rows read elsewhere (up to `limit + 1`, newest first, under the list's own
- * predicates), with the list's cursors: what `keysetPage` would have returned without `after`.
+ * A page of a keyset list from rows read elsewhere (up to `limit + 1`, newest first, under the list's own
+ * predicates and cursor), with the list's cursors: what `keysetPage` would have returned.
  */
 export function pageOfRows<T extends { seq: string }>(scope: string, rows: T[], limit: number, count: () => Promise<number>): Page<T> {
   return {

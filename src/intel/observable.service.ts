@@ -3,7 +3,7 @@ import { policyShape, visibleTo } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { ObservableType, SEVERITY_ORDER, Severity } from '../common/enums';
 import { badInput } from '../common/errors';
-import { fromRow } from '../db/hydrate';
+import { fromRow, prefixedColumns, type PrefixedColumns } from '../db/hydrate';
 import { compileNamed, preparedRead, valuesOf } from '../db/prepared';
 import { normalizeObservable } from './normalize';
 import { IndicatorEntity } from './indicator.entity';
@@ -133,7 +133,7 @@ export class ObservableService {
       const live = 'FILTER (WHERE NOT i.revoked)';
       const sevCase = `CASE i.severity ${SEVERITY_ORDER.map((s, n) => `WHEN '${s}' THEN ${n}`).join(' ')} END`;
       const sql = `SELECT ${source.columns}, ia.seen, ia.reporters, ia.n, ia.max_conf, ia.max_sev, ia.first_seen, ia.last_seen,
-              sa.total AS s_total, sa.first_seen AS s_first_seen, sa.last_seen AS s_last_seen${(head ? this.headColumns() : []).map((c) => `, h.${c} AS "h_${c}"`).join('')}
+              sa.total AS s_total, sa.first_seen AS s_first_seen, sa.last_seen AS s_last_seen${head ? `, ${this.headRows.select('h')}` : ''}
          FROM ${source.from}
          CROSS JOIN LATERAL (
            SELECT count(*)::int AS seen, coalesce(array_agg(DISTINCT i.author_id) ${live}, '{}') AS reporters, (count(*) ${live})::int AS n,
@@ -155,9 +155,8 @@ export class ObservableService {
         found = { observable: fromRow(this.db.manager, ObservableEntity, r), stats: statsOf(r), ...(head ? { head: [] } : {}) };
         out.set(r.id, found);
       }
-      if (head && r.h_id != null) {
-        const e = this.indicatorMeta.create() as IndicatorEntity & Record<string, unknown>;
-        for (const [prop, alias] of this.headProps()) e[prop] = r[alias];
+      const e = head ? this.headRows.build(r) : null;
+      if (e) {
         e.observable = found.observable;
         found.head!.push(e);
       }
@@ -165,20 +164,11 @@ export class ObservableService {
     return [...out.values()];
   }
 
-  private get indicatorMeta() {
-    return this.db.getMetadata(IndicatorEntity);
+  /** A look-up's head indicators, read beside the observable as `h_…` columns. */
+  private get headRows(): PrefixedColumns<IndicatorEntity> {
+    return (this.headColumns ??= prefixedColumns(this.db.manager, IndicatorEntity, 'h_'));
   }
-
-  private headColumnNames?: string[];
-  private headColumns(): string[] {
-    return (this.headColumnNames ??= this.indicatorMeta.columns.map((c) => c.databaseName));
-  }
-
-  /** (entity property, result column) of a head indicator: the row's `h_`-prefixed columns. */
-  private headPropPairs?: [string, string][];
-  private headProps(): [string, string][] {
-    return (this.headPropPairs ??= this.indicatorMeta.columns.map((c) => [c.propertyName, `h_${c.databaseName}`]));
-  }
+  private headColumns?: PrefixedColumns<IndicatorEntity>;
 }
 
 /** An observable the caller may read, with its aggregates over what the caller may read. */
