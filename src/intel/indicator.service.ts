@@ -10,7 +10,7 @@ import type { Metrics } from '../common/metrics';
 import type { Page } from '../common/pagination';
 import { intRange, lookupKey, lookupKeys, optionalText, text, textList } from '../common/validate';
 import { visibleById, visibleByIds, where } from '../db/filters';
-import { fromRow } from '../db/hydrate';
+import { prefixedColumns, type PrefixedColumns } from '../db/hydrate';
 import { addedKeysetPage, keysetPage, pageOfRows, type AddedPage, type AddedQuery } from '../db/paging';
 import { inTransaction } from '../db/retry';
 import { OrganizationService } from '../organizations/organization.service';
@@ -21,7 +21,7 @@ import { IndicatorEntity } from './indicator.entity';
 import { ObservableEntity } from './observable.entity';
 import type { IndicatorFilter, IndicatorInput, ItemError } from './intel.inputs';
 import { normalizeObservable } from './normalize';
-import { ensureObservables } from './observable.writes';
+import { ensureObservables, observablesJson } from './observable.writes';
 
 export interface SubmitResult {
   results: { index: number; indicator: IndicatorEntity | null; created: boolean; error: ItemError | null }[];
@@ -88,6 +88,15 @@ export class IndicatorService {
     private readonly metrics: Metrics,
   ) {}
 
+  /** Builders of the entities a bulk call returns, worked out once (5,000 rows a call). */
+  private get rows() {
+    return (this.builders ??= {
+      indicator: prefixedColumns(this.db.manager, IndicatorEntity, ''),
+      observable: prefixedColumns(this.db.manager, ObservableEntity, ''),
+    });
+  }
+  private builders?: { indicator: PrefixedColumns<IndicatorEntity>; observable: PrefixedColumns<ObservableEntity> };
+
   /**
    * Posts up to 5,000 indicators in one transaction with a handful of
    * set-based statements. Each item is normalised and checked; bad items are
@@ -120,15 +129,17 @@ export class IndicatorService {
       const createdIds = new Set<string>();
 
       if (unique.length) {
-        const obs = unique.map((r) => ({ type: r.type, value: r.value, net: r.net }));
-        await ensureObservables(m, obs);
-        const ids: { id: string; type: string; value: string }[] = await m.query(
-          OBSERVABLE_IDS_SQL,
-          [JSON.stringify(obs)],
-        );
+        // One JSON text for both statements; the upsert's rows carry only its columns.
+        const obsJson = observablesJson(unique);
+        await ensureObservables(m, unique, obsJson);
+        const ids: { id: string; type: string; value: string }[] = await m.query(OBSERVABLE_IDS_SQL, [obsJson]);
         const obsId = new Map(ids.map((r) => [`${r.type}\u0000${r.value}`, r.id]));
-        const observables = new Map(ids.map((r) => [r.id, fromRow(m, ObservableEntity, r)]));
-        const payload = unique.map((r) => ({ ...r, observable_id: obsId.get(`${r.type}\u0000${r.value}`) }));
+        const observables = new Map(ids.map((r) => [r.id, this.rows.observable.build(r)!]));
+        const payload = unique.map((r) => ({
+          observable_id: obsId.get(`${r.type}\u0000${r.value}`)!, tlp: r.tlp, recipient_org_ids: r.recipient_org_ids, recipient_group_ids: r.recipient_group_ids,
+          confidence: r.confidence, severity: r.severity, threat_types: r.threat_types, tags: r.tags, valid_from: r.valid_from, valid_until: r.valid_until,
+          description: r.description,
+        }));
         const actor = actorName(p);
         await shareAddressSpace(m);
         await m.query(LOCK_INDICATORS_SQL, [payload.map((r) => r.observable_id), p.orgId]);
@@ -149,7 +160,7 @@ export class IndicatorService {
         }
         await this.warnings.raiseForNewIndicators(m, fresh);
         // The rows as written (RETURNING *), not read again: the re-read cost about a fifth of a call.
-        const entities = written.map((w) => Object.assign(fromRow(m, IndicatorEntity, w), { observable: observables.get(w.observable_id) }));
+        const entities = written.map((w) => Object.assign(this.rows.indicator.build(w)!, { observable: observables.get(w.observable_id) }));
         const byObservable = new Map(entities.map((e) => [e.observableId, e]));
         for (const r of rows) {
           const e = byObservable.get(obsId.get(`${r.type}\u0000${r.value}`)!);

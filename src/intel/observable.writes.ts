@@ -40,12 +40,14 @@ export function checkObservableList(list: { type: ObservableType; value: string 
  * existing observable, hidden from the caller or not, is treated exactly like
  * a new one: nothing here tells them apart.
  */
-export async function ensureObservables(m: EntityManager, items: CheckedObservable[]): Promise<void> {
+export async function ensureObservables(m: EntityManager, items: CheckedObservable[], json = observablesJson(items)): Promise<void> {
   if (!items.length) return;
-  await m.query(
-    ENSURE_OBSERVABLES_SQL,
-    [JSON.stringify(items.map(({ type, value, net }) => ({ type, value, net })))],
-  );
+  await m.query(ENSURE_OBSERVABLES_SQL, [json]);
+}
+
+/** `items` as the JSON array of {type, value, net} that ENSURE_OBSERVABLES_SQL (and a read of their ids) takes. */
+export function observablesJson(items: CheckedObservable[]): string {
+  return JSON.stringify(items.map(({ type, value, net }) => ({ type, value, net })));
 }
 
 /** The tables that link an object to the observables it names. */
