@@ -1,6 +1,6 @@
 // The console shell: sign-in, navigation (hash routes, which never carry the token), the live warning feed.
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { currentSession, gql, setSession } from './api';
 import type { Session } from './auth';
 import { fmtDate, getLang, setLang, t, type Key } from './i18n';
@@ -48,7 +48,9 @@ function Shell({ config, onSignOut }: { config: ConsoleConfig; onSignOut: () => 
     gql('{ me { subject roles expiresAt organization { code name kind } } }').then((d) => setMe(d.me), setError);
     return () => removeEventListener('hashchange', on);
   }, []);
-  useEffect(() => {
+  // A layout effect, so that the tab's title changes with the badge, not a frame later (after paint, and never while
+  // a hidden tab's frames are held back).
+  useLayoutEffect(() => {
     document.title = feed.unread ? `(${feed.unread}) ThreatFed` : 'ThreatFed';
   }, [feed.unread]);
   const id = path[0] ?? 'warnings';
