@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { followWarnings, gql, WARNING_FIELDS } from '../api';
 import { fmtDate, t } from '../i18n';
 import { ErrorBox, html, Sev, Tlp } from '../ui';
@@ -53,8 +53,9 @@ export function useWarningFeed(): Feed {
 
 export function WarningsPage({ feed }: { feed: Feed }) {
   const [perm, setPerm] = useState(typeof Notification === 'undefined' ? 'denied' : Notification.permission);
-  // Read means seen: while the tab is hidden the count keeps growing (and shows in the tab's title).
-  useEffect(() => {
+  // Read means seen: while the tab is hidden the count keeps growing (and shows in the tab's title). A layout effect,
+  // so that opening the page does not first paint the badge it is about to clear.
+  useLayoutEffect(() => {
     const seen = () => !document.hidden && feed.unread && feed.markRead();
     seen();
     document.addEventListener('visibilitychange', seen);
