@@ -21,6 +21,26 @@ describe('concurrent bulk ingest', () => {
     }
   }, 120_000);
 
+  it('one organisation posting the same new list twice at once, in opposite order, stores it once and deadlocks on nothing', async () => {
+    const token = await t.c.bkav.token([Role.CONTRIBUTOR]);
+    const items = list('twice', 3000);
+    const [a, b] = await Promise.all([t.app.gql(token, SUBMIT, { i: items }), t.app.gql(token, SUBMIT, { i: [...items].reverse() })]);
+    for (const res of [a, b]) expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
+    const [x, y] = [a.body.data!.submitIndicators, b.body.data!.submitIndicators];
+    expect(x.created + y.created).toBe(3000);
+    expect(x.created + x.updated).toBe(3000);
+    expect(y.created + y.updated).toBe(3000);
+  }, 120_000);
+
+  it('a list reads back newest first in the reverse of the order it was posted (rows are written in observable order)', async () => {
+    const token = await t.c.bkav.token([Role.CONTRIBUTOR]);
+    // Shuffled so that the input order is unrelated to the observables' ids.
+    const items = list('order-check', 60).sort((p, q) => ((p.value.length * 7919 + p.value.charCodeAt(14)) % 13) - ((q.value.length * 7919 + q.value.charCodeAt(14)) % 13));
+    expect((await t.app.gql(token, SUBMIT, { i: items })).body.data?.submitIndicators.created).toBe(60);
+    const res = await t.app.gql(token, '{ indicators(first: 60, filter: { valueContains: "order-check" }) { edges { node { observable { value } } } } }');
+    expect(res.body.data!.indicators.edges.map((e: { node: { observable: { value: string } } }) => e.node.observable.value)).toEqual(items.map((i) => i.value).reverse());
+  });
+
   it('two organisations posting the same new observables in opposite order both succeed', async () => {
     const bkav = await t.c.bkav.token([Role.CONTRIBUTOR]);
     const viettel = await t.c.viettel.token([Role.CONTRIBUTOR]);

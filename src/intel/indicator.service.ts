@@ -35,26 +35,26 @@ export const OBSERVABLE_IDS_SQL = `SELECT o.* FROM observables o
   JOIN jsonb_to_recordset($1::jsonb) AS x(type text, value text) ON o.type = x.type AND o.value = x.value`;
 
 /**
- * Locks the caller's existing indicators among $1 (observable ids) in observable order before the
- * upsert, which then writes in input order (so that `seq`, and the warnings, follow the input):
- * two concurrent re-posts of one list in opposite orders queue instead of deadlocking.
- */
-export const LOCK_INDICATORS_SQL = `SELECT count(*)::int AS n FROM (
-  SELECT 1 FROM indicators WHERE author_id = $2 AND observable_id = ANY($1::uuid[]) ORDER BY observable_id FOR UPDATE) locked`;
-
-/**
  * Upserts the caller's indicators: $1 rows as JSON, $2 author id, $3 actor. Exported for the ingest benchmark's baseline.
+ * Rows are written in observable order, so that two concurrent calls naming the same observables (re-posts of one
+ * list in opposite orders, or the same new ones) take their row and key locks in one order and queue instead of
+ * deadlocking; `seq` is still given in input order (nextval in a volatile target list is evaluated after the sort
+ * by ordinality, and before the outer sort), so that a list, and its warnings, read back in the order it was posted.
+ * A row that turns out to exist keeps its seq (the number drawn for it is a gap).
  * `last_reported` is TAXII's date_added: taken per row (clock_timestamp), not per transaction, so that a 5,000-item
- * call is not one group of equal date_added that a TAXII page must return whole. The lateral subquery names a
- * column of x so that PostgreSQL evaluates it per row (uncorrelated, it runs once); one value for both columns.
+ * call is not one group of equal date_added that a TAXII page must return whole.
  */
-export const UPSERT_INDICATORS_SQL = `INSERT INTO indicators (observable_id, author_id, tlp, recipient_org_ids, recipient_group_ids, confidence, severity,
+export const UPSERT_INDICATORS_SQL = `INSERT INTO indicators (seq, observable_id, author_id, tlp, recipient_org_ids, recipient_group_ids, confidence, severity,
                          threat_types, tags, valid_from, valid_until, description, created_by, updated_by, first_reported, last_reported)
- SELECT x.observable_id, $2, x.tlp, x.recipient_org_ids, x.recipient_group_ids, x.confidence, x.severity,
-        x.threat_types, x.tags, coalesce(x.valid_from, now()), x.valid_until, x.description, $3, $3, c.t, c.t
-   FROM jsonb_to_recordset($1::jsonb) AS x(observable_id uuid, tlp text, recipient_org_ids uuid[], recipient_group_ids uuid[],
-        confidence int, severity text, threat_types text[], tags text[], valid_from timestamptz, valid_until timestamptz, description text)
-   CROSS JOIN LATERAL (SELECT clock_timestamp() AS t, x.observable_id AS per_row) c
+ SELECT x.seq, x.observable_id, $2, x.tlp, x.recipient_org_ids, x.recipient_group_ids, x.confidence, x.severity,
+        x.threat_types, x.tags, coalesce(x.valid_from, now()), x.valid_until, x.description, $3, $3, x.t, x.t
+   FROM (SELECT r.*, nextval(pg_get_serial_sequence('indicators', 'seq')) AS seq, clock_timestamp() AS t
+           FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (observable_id uuid, tlp text, recipient_org_ids uuid[], recipient_group_ids uuid[],
+                confidence int, severity text, threat_types text[], tags text[], valid_from timestamptz, valid_until timestamptz, description text))
+                WITH ORDINALITY AS r(observable_id, tlp, recipient_org_ids, recipient_group_ids, confidence, severity, threat_types, tags,
+                valid_from, valid_until, description, n)
+          ORDER BY r.n) x
+  ORDER BY x.observable_id
  ON CONFLICT (observable_id, author_id) DO UPDATE SET
    tlp = EXCLUDED.tlp, recipient_org_ids = EXCLUDED.recipient_org_ids, recipient_group_ids = EXCLUDED.recipient_group_ids,
    confidence = EXCLUDED.confidence, severity = EXCLUDED.severity, threat_types = EXCLUDED.threat_types, tags = EXCLUDED.tags,
@@ -142,7 +142,6 @@ export class IndicatorService {
         }));
         const actor = actorName(p);
         await shareAddressSpace(m);
-        await m.query(LOCK_INDICATORS_SQL, [payload.map((r) => r.observable_id), p.orgId]);
         const written: { id: string; observable_id: string; inserted: boolean; [column: string]: unknown }[] = await m.query(
           UPSERT_INDICATORS_SQL,
           [JSON.stringify(payload), p.orgId, actor],
