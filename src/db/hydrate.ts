@@ -1,4 +1,4 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /**
  * Builds an entity from a raw row (`SELECT *` / `RETURNING *` column names) by the entity's column
@@ -21,9 +21,22 @@ export interface PrefixedColumns<T> {
   build(row: Record<string, unknown>): T | null;
 }
 
-/** Works out the prefixed names once: a hot statement then builds its entities without intermediate objects. */
+const made = new WeakMap<EntityMetadata, Map<string, PrefixedColumns<ObjectLiteral>>>();
+
+/**
+ * The prefixed names of `target`'s columns, worked out once per entity and prefix (and kept with its metadata): a hot
+ * statement then builds its entities without intermediate objects.
+ */
 export function prefixedColumns<T extends ObjectLiteral>(m: EntityManager, target: EntityTarget<T>, prefix: string): PrefixedColumns<T> {
   const meta = m.connection.getMetadata(target);
+  let byPrefix = made.get(meta);
+  if (!byPrefix) made.set(meta, (byPrefix = new Map()));
+  let found = byPrefix.get(prefix);
+  if (!found) byPrefix.set(prefix, (found = build(meta, prefix)));
+  return found as PrefixedColumns<T>;
+}
+
+function build(meta: EntityMetadata, prefix: string): PrefixedColumns<ObjectLiteral> {
   const pairs = meta.columns.map((c) => [c.propertyName, `${prefix}${c.databaseName}`, c.databaseName] as const);
   const idKey = `${prefix}${meta.primaryColumns[0].databaseName}`;
   return {
@@ -32,7 +45,7 @@ export function prefixedColumns<T extends ObjectLiteral>(m: EntityManager, targe
       if (row[idKey] == null) return null;
       const entity = meta.create() as Record<string, unknown>;
       for (const [prop, key] of pairs) entity[prop] = row[key];
-      return entity as T;
+      return entity;
     },
   };
 }

@@ -6,9 +6,9 @@ import { actorName, type Principal } from '../auth/principal';
 import { badInput } from '../common/errors';
 import { decodeCursor } from '../common/cursor';
 import { pageSize, type Page } from '../common/pagination';
-import { prefixedColumns, type PrefixedColumns } from '../db/hydrate';
+import { prefixedColumns } from '../db/hydrate';
 import { keysetPage, pageOfRows } from '../db/paging';
-import { compileNamed, preparedRead, valuesOf } from '../db/prepared';
+import { compileNamed, preparedRead } from '../db/prepared';
 import { checkWidth, lockAddressSpace, MAX_RANGES, toCidr } from './asset-range.checks';
 import { AssetRangeEntity } from './asset-range.entity';
 import { IndicatorEntity } from './indicator.entity';
@@ -104,18 +104,15 @@ export class AssetRangeService {
              ORDER BY x.seq DESC LIMIT :limit`,
       params,
     }));
-    const rows = await preparedRead<Record<string, unknown>>(this.db, statement.text, valuesOf(statement, params));
-    const items = rows.map((r): IndicatorEntity => Object.assign(this.pageRows.indicator.build(r)!, { observable: this.pageRows.observable.build(r)! }));
+    const rows = await preparedRead<Record<string, unknown>>(this.db, statement, params);
+    const build = this.pageRows;
+    const items = rows.map((r): IndicatorEntity => Object.assign(build.indicator.build(r)!, { observable: build.observable.build(r)! }));
     return pageOfRows(scope, items, limit, count);
   }
 
   private get pageRows() {
-    return (this.pageColumns ??= {
-      indicator: prefixedColumns(this.db.manager, IndicatorEntity, 't_'),
-      observable: prefixedColumns(this.db.manager, ObservableEntity, 'o_'),
-    });
+    return { indicator: prefixedColumns(this.db.manager, IndicatorEntity, 't_'), observable: prefixedColumns(this.db.manager, ObservableEntity, 'o_') };
   }
-  private pageColumns?: { indicator: PrefixedColumns<IndicatorEntity>; observable: PrefixedColumns<ObservableEntity> };
 
   /** `ranges` as CIDRs; outside a coordinator, each must lie within the caller's approved ranges. */
   private async checkedRanges(p: Principal, ranges: string[]): Promise<string[]> {

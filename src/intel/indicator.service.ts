@@ -10,7 +10,7 @@ import type { Metrics } from '../common/metrics';
 import type { Page } from '../common/pagination';
 import { intRange, lookupKey, lookupKeys, optionalText, text, textList } from '../common/validate';
 import { visibleById, visibleByIds, where } from '../db/filters';
-import { prefixedColumns, type PrefixedColumns } from '../db/hydrate';
+import { prefixedColumns } from '../db/hydrate';
 import { addedKeysetPage, keysetPage, pageOfRows, type AddedPage, type AddedQuery } from '../db/paging';
 import { inTransaction } from '../db/retry';
 import { OrganizationService } from '../organizations/organization.service';
@@ -88,14 +88,10 @@ export class IndicatorService {
     private readonly metrics: Metrics,
   ) {}
 
-  /** Builders of the entities a bulk call returns, worked out once (5,000 rows a call). */
+  /** Builders of the entities a bulk call returns (5,000 rows a call). */
   private get rows() {
-    return (this.builders ??= {
-      indicator: prefixedColumns(this.db.manager, IndicatorEntity, ''),
-      observable: prefixedColumns(this.db.manager, ObservableEntity, ''),
-    });
+    return { indicator: prefixedColumns(this.db.manager, IndicatorEntity, ''), observable: prefixedColumns(this.db.manager, ObservableEntity, '') };
   }
-  private builders?: { indicator: PrefixedColumns<IndicatorEntity>; observable: PrefixedColumns<ObservableEntity> };
 
   /**
    * Posts up to 5,000 indicators in one transaction with a handful of
@@ -134,7 +130,8 @@ export class IndicatorService {
         await ensureObservables(m, unique, obsJson);
         const ids: { id: string; type: string; value: string }[] = await m.query(OBSERVABLE_IDS_SQL, [obsJson]);
         const obsId = new Map(ids.map((r) => [`${r.type}\u0000${r.value}`, r.id]));
-        const observables = new Map(ids.map((r) => [r.id, this.rows.observable.build(r)!]));
+        const build = this.rows;
+        const observables = new Map(ids.map((r) => [r.id, build.observable.build(r)!]));
         const payload = unique.map((r) => ({
           observable_id: obsId.get(`${r.type}\u0000${r.value}`)!, tlp: r.tlp, recipient_org_ids: r.recipient_org_ids, recipient_group_ids: r.recipient_group_ids,
           confidence: r.confidence, severity: r.severity, threat_types: r.threat_types, tags: r.tags, valid_from: r.valid_from, valid_until: r.valid_until,
@@ -159,7 +156,7 @@ export class IndicatorService {
         }
         await this.warnings.raiseForNewIndicators(m, fresh);
         // The rows as written (RETURNING *), not read again: the re-read cost about a fifth of a call.
-        const entities = written.map((w) => Object.assign(this.rows.indicator.build(w)!, { observable: observables.get(w.observable_id) }));
+        const entities = written.map((w) => Object.assign(build.indicator.build(w)!, { observable: observables.get(w.observable_id) }));
         const byObservable = new Map(entities.map((e) => [e.observableId, e]));
         for (const r of rows) {
           const e = byObservable.get(obsId.get(`${r.type}\u0000${r.value}`)!);

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal';
 import { ObservableType, SEVERITY_ORDER, Severity } from '../common/enums';
 import { badInput } from '../common/errors';
 import { fromRow, prefixedColumns, type PrefixedColumns } from '../db/hydrate';
-import { compileNamed, preparedRead, valuesOf } from '../db/prepared';
+import { compileNamed, preparedRead } from '../db/prepared';
 import { normalizeObservable } from './normalize';
 import { IndicatorEntity } from './indicator.entity';
 import { ObservableEntity } from './observable.entity';
@@ -147,7 +147,7 @@ export class ObservableService {
         WHERE ${where}${visibleOnly ? ' AND (ia.seen > 0 OR sa.total IS NOT NULL)' : ''}${head ? ' ORDER BY o.id, h.seq DESC' : ''}`;
       return { sql, params: all };
     });
-    const rows = await preparedRead<StatsRow & Record<string, unknown>>(this.db, statement.text, valuesOf(statement, all));
+    const rows = await preparedRead<StatsRow & Record<string, unknown>>(this.db, statement, all);
     const out = new Map<string, Visible>();
     for (const r of rows) {
       let found = out.get(r.id);
@@ -166,9 +166,8 @@ export class ObservableService {
 
   /** A look-up's head indicators, read beside the observable as `h_…` columns. */
   private get headRows(): PrefixedColumns<IndicatorEntity> {
-    return (this.headColumns ??= prefixedColumns(this.db.manager, IndicatorEntity, 'h_'));
+    return prefixedColumns(this.db.manager, IndicatorEntity, 'h_');
   }
-  private headColumns?: PrefixedColumns<IndicatorEntity>;
 }
 
 /** An observable the caller may read, with its aggregates over what the caller may read. */
