@@ -13,6 +13,7 @@ import { TaxiiCollections1796200000000 } from './1796200000000-TaxiiCollections'
 import { StixProvenance1796300000000 } from './1796300000000-StixProvenance';
 import { RangeExposures1796500000000 } from './1796500000000-RangeExposures';
 import { IndicatorExposures1796600000000 } from './1796600000000-IndicatorExposures';
+import { ExposureAtIngest1796700000000 } from './1796700000000-ExposureAtIngest';
 
 export const MIGRATIONS = [
   Initial1795298023194,
@@ -28,4 +29,5 @@ export const MIGRATIONS = [
   StixProvenance1796300000000,
   RangeExposures1796500000000,
   IndicatorExposures1796600000000,
+  ExposureAtIngest1796700000000,
 ];

@@ -185,4 +185,39 @@ describe('range_exposures, kept by triggers', () => {
     expect(await indicatorExposures('MOF')).toBe(0);
     expect(await exposed(tok.mof)).toEqual([]);
   });
+
+  it('finds every approved range over an address, whatever its prefix length and family, and names them in the EXPOSURE', async () => {
+    const ranges = ['100.70.0.0/16', '100.70.5.0/24', '100.72.5.128/25', '2001:db8:70::/48'];
+    ok(await calls.declare(tok.mof, ranges));
+    ok(await calls.review(tok.vncert, 'MOF', ranges, true));
+    const nested = 'Overlaps 100.70.0.0/16, 100.70.5.0/24';
+    const posted = {
+      '100.70.5.200': nested, // inside the /16 and the /24
+      '100.70.9.1': 'Overlaps 100.70.0.0/16',
+      '100.72.5.200': 'Overlaps 100.72.5.128/25', // only a /25 holds it
+      '100.72.5.1': null,
+      '2001:db8:70::5': 'Overlaps 2001:db8:70::/48',
+      '2001:db8:71::1': null,
+      '100.70.5.0/24': nested, // equal to one range, inside another
+      '100.72.5.128/25': 'Overlaps 100.72.5.128/25', // equal to a range and nothing else
+      '100.72.5.0/24': 'Overlaps 100.72.5.128/25', // around a range and nothing else
+      '100.0.0.0/8': 'Overlaps 100.70.0.0/16, 100.70.5.0/24, 100.72.5.128/25',
+      '2001:db8::/32': 'Overlaps 2001:db8:70::/48',
+    };
+    const typeOf = (v: string) => (v.includes('/') ? 'CIDR' : v.includes(':') ? 'IPV6' : 'IPV4');
+    const ids = await post(...Object.keys(posted).map((value) => ({ type: typeOf(value), value })));
+    expect(await drift()).toEqual({ extra: [], missing: [] });
+    const warned: { subject_id: string; summary: string }[] = await app.db.query(
+      `SELECT subject_id, summary FROM warnings WHERE kind = 'EXPOSURE' AND subject_id = ANY($1)`,
+      [ids],
+    );
+    const summaries = Object.fromEntries(warned.map((w) => [Object.keys(posted)[ids.indexOf(w.subject_id)], w.summary]));
+    expect(warned).toHaveLength(Object.values(posted).filter(Boolean).length);
+    expect(summaries).toEqual(Object.fromEntries(Object.entries(posted).filter(([, s]) => s)));
+    expect(await exposed(tok.mof)).toEqual(Object.keys(posted).filter((v) => posted[v as keyof typeof posted]).sort());
+    // Withdrawing the /25 loses what only it covered; the /24 goes and the /16 still covers its addresses.
+    ok(await calls.review(tok.vncert, 'MOF', ['100.72.5.128/25', '100.70.5.0/24'], false, 'Returned to the registry'));
+    expect(await drift()).toEqual({ extra: [], missing: [] });
+    expect(await exposed(tok.mof)).toEqual(['100.0.0.0/8', '100.70.5.0/24', '100.70.5.200', '100.70.9.1', '2001:db8:70::5', '2001:db8::/32']);
+  });
 });

@@ -22,6 +22,8 @@ export interface EmbeddedOptions {
   fsync?: boolean;
   /** When another live process already runs this cluster: connect to it (true) or refuse with EmbeddedInUseError (default). */
   attach?: boolean;
+  /** More `-c name=value` settings, after ours (benchmarks load pg_stat_statements or auto_explain with them). */
+  settings?: string[];
 }
 
 /** The cluster is run by another live process (a server or a CLI command). */
@@ -151,6 +153,7 @@ export async function startEmbeddedPostgres(dir: string, port?: number, opts: Em
       // and a 5,000-item call slowed by 87 % from the first tenth of the load to the last (docs/benchmarks.md).
       '-c', `shared_buffers=${sharedBuffersMb()}MB`,
       '-c', 'max_wal_size=4GB',
+      ...(opts.settings ?? []).flatMap((setting) => ['-c', setting]),
     ],
     onLog: remember,
     onError: remember,

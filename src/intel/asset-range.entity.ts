@@ -12,6 +12,10 @@ import { OrganizationEntity } from '../organizations/organization.entity';
 @Index('ix_asset_ranges_seq', ['seq'], { unique: true })
 // GiST inet_ops is written by hand in the migration.
 @Index('ix_asset_ranges_cidr', { synchronize: false })
+// Approved ranges by network (as text) and by (family, prefix length): migration ExposureAtIngest, which finds the
+// ranges over an address with equality probes; both are expression indexes, written by hand.
+@Index('ix_asset_ranges_approved_cidr', { synchronize: false })
+@Index('ix_asset_ranges_approved_prefix', { synchronize: false })
 export class AssetRangeEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -62,7 +62,8 @@ export interface NewIndicator {
  * The warning log: producers append inside their own transactions (so a
  * warning exists exactly when its cause committed), readers see it through
  * `warningVisibleTo`. The final `seq` is given at commit, in commit order, by
- * a trigger (migration WarningSeqAtCommit), so a reader of "seq > last"
+ * a trigger (migrations WarningSeqAtCommit and WarningSeqOncePerCommit; until
+ * then a warning's seq is provisional and negative), so a reader of "seq > last"
  * never skips a late commit.
  */
 export class WarningService {
@@ -106,6 +107,8 @@ export class WarningService {
       `WITH src AS MATERIALIZED (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(id uuid, seq bigint, author_id uuid, tlp text, recipient_org_ids uuid[],
                 recipient_group_ids uuid[], severity text, threat_types text[], type text, value text, net inet)
+       ), prefixes AS MATERIALIZED (
+         SELECT * FROM threatfed_approved_prefixes()
        ), severe AS (
          INSERT INTO warnings (kind, severity, title, summary, subject_type, subject_id, author_id, tlp, recipient_org_ids, recipient_group_ids)
          SELECT 'INDICATOR_HIGH_SEVERITY', s.severity, s.severity || ' ' || s.type || ' indicator: ' || left(s.value, 200),
@@ -114,16 +117,27 @@ export class WarningService {
          ORDER BY s.seq
          RETURNING seq, kind
        ), exposed AS (
+         -- The (organisation, indicator) pairs are the ones the indicators trigger has just written to indicator_exposures
+         -- (migration IndicatorExposures); only the summary reads the ranges again, with the prefix probes of migration
+         -- ExposureAtIngest rather than a GiST search per address.
          INSERT INTO warnings (kind, severity, title, summary, subject_type, subject_id, author_id, tlp, recipient_org_ids, recipient_group_ids, audience_org_ids)
          SELECT 'EXPOSURE', s.severity, 'Your address space appears in an indicator (' || s.type || '): ' || s.value,
-                'Overlaps ' || string_agg(a.cidr::text, ', ' ORDER BY a.cidr), 'Indicator', s.id, s.author_id, s.tlp,
-                s.recipient_org_ids, s.recipient_group_ids, ARRAY[a.organization_id]
-           FROM src s JOIN asset_ranges a ON s.net IS NOT NULL AND s.net && a.cidr AND a.status = 'APPROVED'
-          WHERE a.organization_id <> s.author_id
-            AND (s.tlp IN ('CLEAR','GREEN','AMBER') OR a.organization_id = ANY(s.recipient_org_ids)
-                 OR EXISTS (SELECT 1 FROM sharing_group_members gm WHERE gm.organization_id = a.organization_id AND gm.group_id = ANY(s.recipient_group_ids)))
-          GROUP BY s.id, s.seq, s.author_id, s.tlp, s.recipient_org_ids, s.recipient_group_ids, s.severity, s.type, s.value, a.organization_id
-          ORDER BY s.seq, a.organization_id
+                'Overlaps ' || r.cidrs, 'Indicator', s.id, s.author_id, s.tlp, s.recipient_org_ids, s.recipient_group_ids, ARRAY[x.organization_id]
+           FROM src s JOIN indicator_exposures x ON x.indicator_id = s.id
+           CROSS JOIN LATERAL (
+             SELECT string_agg(o.cidr::text, ', ' ORDER BY o.cidr) AS cidrs FROM (
+               SELECT a.cidr FROM prefixes p CROSS JOIN LATERAL (
+                 SELECT cidr FROM asset_ranges WHERE cidr::text = set_masklen(network(s.net), p.len)::text AND status = 'APPROVED'
+                    AND organization_id = x.organization_id OFFSET 0) a
+                WHERE p.family = family(s.net) AND p.len <= masklen(s.net)
+               UNION ALL
+               SELECT a.cidr FROM asset_ranges a
+                WHERE a.organization_id = x.organization_id AND a.status = 'APPROVED' AND a.cidr << s.net
+                  AND masklen(s.net) < CASE family(s.net) WHEN 4 THEN 32 ELSE 128 END) o) r
+          WHERE s.net IS NOT NULL AND x.organization_id <> s.author_id
+            AND (s.tlp IN ('CLEAR','GREEN','AMBER') OR x.organization_id = ANY(s.recipient_org_ids)
+                 OR EXISTS (SELECT 1 FROM sharing_group_members gm WHERE gm.organization_id = x.organization_id AND gm.group_id = ANY(s.recipient_group_ids)))
+          ORDER BY s.seq, x.organization_id
          RETURNING seq, kind
        )
        SELECT kind, count(*)::int AS n, max(seq)::text AS seq FROM (SELECT seq, kind FROM severe UNION ALL SELECT seq, kind FROM exposed) x GROUP BY kind`,

@@ -25,7 +25,9 @@ export async function openBenchDatabase(pgDir: () => string, dbName: string, poo
   if (!adminUrl) {
     dir = pgDir();
     // As the figures in docs/benchmarks.md were taken: fsync off, like the test harness (a server keeps it on).
-    embedded = await startEmbeddedPostgres(dir, undefined, { fsync: false });
+    // BENCH_PG_SETTINGS: more settings, space-separated (e.g. shared_preload_libraries=pg_stat_statements pg_stat_statements.track=all).
+    const settings = process.env.BENCH_PG_SETTINGS?.split(/\s+/).filter(Boolean);
+    embedded = await startEmbeddedPostgres(dir, undefined, { fsync: false, settings });
     adminUrl = embedded.url;
   }
   const admin = new Client({ connectionString: adminUrl });

@@ -12,7 +12,8 @@
  * server's RSS throughout (it runs in its own process, as `npm start`).
  *
  * Knobs: BENCH_IPS (default 456690), BENCH_OTHERS (150000), BENCH_SAMPLES (20),
- * BENCH_LOOKUP_S (seconds per look-up leg, default 5), DATABASE_URL.
+ * BENCH_LOOKUP_S (seconds per look-up leg, default 5), DATABASE_URL; for diagnosis BENCH_SERVER_NODE_ARGS,
+ * BENCH_KEEP_DB, BENCH_PG_SETTINGS and BENCH_STATEMENTS (see where they are read).
  */
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
@@ -243,6 +244,8 @@ describe('national scale', () => {
     let next = 0;
     let created = 0;
     let warningsBefore = Number((await db.query(`SELECT count(*) AS n FROM warnings`))[0].n);
+    // BENCH_STATEMENTS=1, with pg_stat_statements preloaded (BENCH_PG_SETTINGS): where PostgreSQL's share of the ingest goes.
+    if (process.env.BENCH_STATEMENTS) await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()');
     mark('ingest:start');
     const tIngest = now();
     const client = async () => {
@@ -262,6 +265,13 @@ describe('national scale', () => {
     await Promise.all([client(), client()]);
     const ingestMs = msSince(tIngest);
     mark('ingest:end');
+    if (process.env.BENCH_STATEMENTS) {
+      const top: { calls: string; total: number; mean: number; query: string }[] = await db.query(
+        `SELECT calls, round(total_exec_time) AS total, round((total_exec_time / calls)::numeric, 2) AS mean, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS query
+           FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`,
+      );
+      for (const r of top) console.log(`[statements] ${String(r.calls).padStart(7)} calls ${String(r.total).padStart(8)} ms (mean ${r.mean}) ${r.query}`);
+    }
     expect(created).toBe(IPS + OTHERS);
     const exposureWarnings = Number((await db.query(`SELECT count(*) AS n FROM warnings WHERE kind = 'EXPOSURE'`))[0].n);
     const allWarnings = Number((await db.query(`SELECT count(*) AS n FROM warnings`))[0].n) - warningsBefore;
