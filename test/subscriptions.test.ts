@@ -121,11 +121,13 @@ describe('delivery', () => {
 });
 
 describe('the log', () => {
+  /** A warning as a producer appends it, straight through WarningService.raise. */
+  const draft = (title: string) => ({
+    kind: 'INDICATOR_HIGH_SEVERITY' as never, severity: 'HIGH' as never, title, summary: null, subjectType: 'Indicator' as const,
+    subjectId: c.bkav.org.id, authorId: c.bkav.org.id, tlp: 'GREEN' as never, recipientOrgIds: [], recipientGroupIds: [], audienceOrgIds: null,
+  });
+
   it('is numbered in commit order, so a reader of "after seq" never skips a late commit', async () => {
-    const draft = (title: string) => ({
-      kind: 'INDICATOR_HIGH_SEVERITY' as never, severity: 'HIGH' as never, title, summary: null, subjectType: 'Indicator' as const,
-      subjectId: c.bkav.org.id, authorId: c.bkav.org.id, tlp: 'GREEN' as never, recipientOrgIds: [], recipientGroupIds: [], audienceOrgIds: null,
-    });
     const early = app.db.createQueryRunner();
     const late = app.db.createQueryRunner();
     await early.startTransaction();
@@ -141,6 +143,26 @@ describe('the log', () => {
       `SELECT title FROM warnings WHERE title LIKE 'appended %' ORDER BY seq`,
     );
     expect(rows.map((r) => r.title)).toEqual(['appended last, committed first', 'appended first, committed last']);
+  });
+
+  it('numbers each transaction\'s warnings together at its commit, in the order they were written', async () => {
+    const a = app.db.createQueryRunner();
+    const b = app.db.createQueryRunner();
+    await a.startTransaction();
+    await b.startTransaction();
+    await app.services.warnings.raise(a.manager, [draft('batch a1'), draft('batch a2')]);
+    await app.services.warnings.raise(b.manager, [draft('batch b1')]);
+    await app.services.warnings.raise(a.manager, [draft('batch a3')]);
+    await app.services.warnings.raise(b.manager, [draft('batch b2'), draft('batch b3')]);
+    // Before its commit a transaction's warnings are not in the log for anyone else.
+    expect(await app.db.query(`SELECT 1 FROM warnings WHERE title LIKE 'batch %'`)).toEqual([]);
+    await b.commitTransaction();
+    await a.commitTransaction();
+    await a.release();
+    await b.release();
+    const rows: { title: string; seq: string }[] = await app.db.query(`SELECT title, seq FROM warnings WHERE title LIKE 'batch %' ORDER BY seq`);
+    expect(rows.map((r) => r.title)).toEqual(['batch b1', 'batch b2', 'batch b3', 'batch a1', 'batch a2', 'batch a3']);
+    expect(rows.every((r) => BigInt(r.seq) > 0n)).toBe(true);
   });
 });
 

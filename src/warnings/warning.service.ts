@@ -62,8 +62,7 @@ export interface NewIndicator {
  * The warning log: producers append inside their own transactions (so a
  * warning exists exactly when its cause committed), readers see it through
  * `warningVisibleTo`. The final `seq` is given at commit, in commit order, by
- * a trigger (migrations WarningSeqAtCommit and WarningSeqOncePerCommit; until
- * then a warning's seq is provisional and negative), so a reader of "seq > last"
+ * a trigger (migration WarningSeqAtCommit), so a reader of "seq > last"
  * never skips a late commit.
  */
 export class WarningService {
