@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/common/enums';
 import { startTestApp, type TestApp } from './support/app';
 import { community, type Community } from './support/fixtures';
+import { ok } from './support/ranges';
 
 let app: TestApp;
 let c: Community;
@@ -60,6 +61,40 @@ describe('submitIndicators', () => {
     expect(b.results[0].indicator.id).toBe(a.results[0].indicator.id);
     expect(b.results[0].indicator.confidence).toBe(80);
     expect(await count(bkav, { types: ['DOMAIN'], value: 'again.example' })).toBe(1);
+  });
+
+  it('answers each item with the indicator exactly as a read of it returns, when created and when updated', async () => {
+    const FIELDS = `id observable { id type value } author { code } tlp confidence severity threatTypes tags validFrom validUntil
+      description revoked revokedReason firstReported lastReported`;
+    const post = async (token: string, input: Record<string, unknown>[]) => {
+      const res = await app.gql(token, `mutation($i: [IndicatorInput!]!) { submitIndicators(input: $i) { results { created indicator { ${FIELDS} } } } }`, { i: input });
+      expect(res.body.errors).toBeUndefined();
+      return res.body.data!.submitIndicators.results as { created: boolean; indicator: Record<string, unknown> }[];
+    };
+    const read = async (token: string, id: unknown) => (await app.gql(token, `query($id: ID!) { indicator(id: $id) { ${FIELDS} } }`, { id })).body.data!.indicator;
+    const items = [
+      { type: 'IPV4', value: '203.0.113.41', tlp: 'AMBER', confidence: 77, severity: 'HIGH', threatTypes: ['C2', 'BOTNET', 'C2'], tags: ['Feed-X', 'botnet'] },
+      {
+        type: 'URL', value: 'http://as-read.example/a', tlp: 'GREEN', description: 'seen in a phishing wave',
+        validFrom: '2026-11-01T00:00:00.000Z', validUntil: '2027-01-01T00:00:00.000Z', threatTypes: ['PHISHING'],
+      },
+      { type: 'DOMAIN', value: 'as-read.example' },
+    ];
+    const created = await post(bkav, items);
+    expect(created.map((r) => r.created)).toEqual([true, true, true]);
+    for (const r of created) expect(r.indicator).toEqual(await read(bkav, r.indicator.id));
+    expect(created[0].indicator).toMatchObject({ threatTypes: ['C2', 'BOTNET'], tags: ['feed-x', 'botnet'], validUntil: null });
+
+    // Revoked, then posted again by another of the organisation's users, with changes: the update clears the revocation.
+    ok(await app.gql(bkav, 'mutation($id: ID!) { revokeIndicator(id: $id, reason: "mistake") { revoked } }', { id: created[1].indicator.id }));
+    const other = await c.bkav.token([Role.CONTRIBUTOR], 'bkav-analyst');
+    const updated = await post(other, [{ ...items[1], confidence: 12, tags: ['again'], validUntil: null }, { ...items[0], tlp: 'GREEN' }]);
+    expect(updated.map((r) => r.created)).toEqual([false, false]);
+    for (const r of updated) expect(r.indicator).toEqual(await read(other, r.indicator.id));
+    expect(updated[0].indicator).toMatchObject({ id: created[1].indicator.id, revoked: false, revokedReason: null, confidence: 12, validUntil: null });
+    expect(updated[0].indicator.firstReported).toBe(created[1].indicator.firstReported);
+    const [who] = await app.db.query(`SELECT created_by, updated_by FROM indicators WHERE id = $1`, [created[1].indicator.id]);
+    expect(who.created_by).not.toBe(who.updated_by);
   });
 
   it('gives each organisation its own indicator for a shared observable', async () => {

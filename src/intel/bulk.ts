@@ -57,5 +57,12 @@ export function sharedItem(
 ): SharedItemRow {
   const norm = normalizeObservable(item.type, item.value, f('value'));
   const r = OrganizationService.pickRecipients(found, item.recipients, f('recipients'));
-  return { index, type: item.type, value: norm.value, net: norm.net, tlp: item.tlp ?? defaultTlp, recipient_org_ids: r.orgIds, recipient_group_ids: r.groupIds };
+  return {
+    index, type: item.type, value: norm.value, net: norm.net, tlp: item.tlp ?? defaultTlp, recipient_org_ids: r.orgIds, recipient_group_ids: r.groupIds,
+  };
+}
+
+/** An observable's key within a bulk call (type and normalised value; NUL cannot occur in either, so it never goes to SQL). */
+export function observableKey(type: string, value: string): string {
+  return `${type}\u0000${value}`;
 }

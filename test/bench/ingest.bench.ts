@@ -97,7 +97,7 @@ interface Item {
 }
 
 /** One row as IndicatorService.checkItem would produce it, without the item index. */
-type SqlRow = Omit<IndicatorRow, 'index'>;
+type SqlRow = Omit<IndicatorRow, 'index' | 'key'>;
 
 const RUN = randomBytes(3).toString('hex');
 let serial = 0;

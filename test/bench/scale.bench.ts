@@ -182,6 +182,34 @@ const serverRss = () => {
     return 0;
   }
 };
+/**
+ * CPU time (user + system, ms) of the server under test and of every PostgreSQL process, from /proc: what an
+ * ingest costs in CPU, which moves far less between runs on this shared machine than the wall-clock rate does.
+ */
+function cpuMs(): { server: number; postgres: number } {
+  const ticks = (pid: string) => {
+    try {
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(f[11]) + Number(f[12]);
+    } catch {
+      return 0; // gone meanwhile
+    }
+  };
+  const TICK_MS = 10; // USER_HZ is 100 on Linux
+  let postgres = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') postgres += ticks(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const server = env.server?.child.pid;
+  return { server: server ? ticks(String(server)) * TICK_MS : 0, postgres: postgres * TICK_MS };
+}
+
 const rssTimer = setInterval(() => (maxRss = Math.max(maxRss, serverRss())), 100);
 
 beforeAll(async () => {
@@ -247,6 +275,7 @@ describe('national scale', () => {
     // BENCH_STATEMENTS=1, with pg_stat_statements preloaded (BENCH_PG_SETTINGS): where PostgreSQL's share of the ingest goes.
     if (process.env.BENCH_STATEMENTS) await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()');
     mark('ingest:start');
+    const cpu0 = cpuMs();
     const tIngest = now();
     const client = async () => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -264,6 +293,7 @@ describe('national scale', () => {
     };
     await Promise.all([client(), client()]);
     const ingestMs = msSince(tIngest);
+    const cpu1 = cpuMs();
     mark('ingest:end');
     if (process.env.BENCH_STATEMENTS) {
       const top: { calls: string; total: number; mean: number; query: string }[] = await db.query(
@@ -283,7 +313,9 @@ describe('national scale', () => {
       `ingest: ${created.toLocaleString('en-US')} items in ${batches.length} calls of ${BATCH}, 2 clients: ${(ingestMs / 1000).toFixed(1)} s = ` +
         `${Math.round(created / (ingestMs / 1000)).toLocaleString('en-US')} items/s; batch median ${pct(batchMs, 0.5).toFixed(0)} ms, p95 ${pct(batchMs, 0.95).toFixed(0)} ms; ` +
         `first tenth mean ${avg(first).toFixed(0)} ms, last tenth mean ${avg(last).toFixed(0)} ms (growth ${((avg(last) / avg(first) - 1) * 100).toFixed(0)} %); ` +
-        `warnings raised ${allWarnings} (EXPOSURE ${exposureWarnings}); server max RSS so far ${(maxRss / 2 ** 20).toFixed(0)} MB`,
+        `warnings raised ${allWarnings} (EXPOSURE ${exposureWarnings}); server max RSS so far ${(maxRss / 2 ** 20).toFixed(0)} MB; ` +
+        `CPU per 5,000-item call: server ${((cpu1.server - cpu0.server) / batches.length).toFixed(0)} ms, ` +
+        `PostgreSQL ${((cpu1.postgres - cpu0.postgres) / batches.length).toFixed(0)} ms (backends that ended during the load are not counted)`,
     );
     console.log(out[out.length - 1]);
     await db.query('VACUUM ANALYZE');
