@@ -61,8 +61,3 @@ export function sharedItem(
     index, type: item.type, value: norm.value, net: norm.net, tlp: item.tlp ?? defaultTlp, recipient_org_ids: r.orgIds, recipient_group_ids: r.groupIds,
   };
 }
-
-/** An observable's key within a bulk call (type and normalised value; NUL cannot occur in either, so it never goes to SQL). */
-export function observableKey(type: string, value: string): string {
-  return `${type}\u0000${value}`;
-}

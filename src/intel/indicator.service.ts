@@ -16,12 +16,12 @@ import { inTransaction } from '../db/retry';
 import { OrganizationService } from '../organizations/organization.service';
 import type { NewIndicator, WarningService } from '../warnings/warning.service';
 import { shareAddressSpace } from './asset-range.checks';
-import { checkBulkSize, checkItems, observableKey, sharedItem, type SharedItemRow } from './bulk';
+import { checkBulkSize, checkItems, sharedItem, type SharedItemRow } from './bulk';
 import { IndicatorEntity } from './indicator.entity';
 import { ObservableEntity } from './observable.entity';
 import type { IndicatorFilter, IndicatorInput, ItemError } from './intel.inputs';
 import { normalizeObservable } from './normalize';
-import { ensureObservables, observablesJson } from './observable.writes';
+import { ensureObservableRows, observableKey } from './observable.writes';
 
 export interface SubmitResult {
   results: { index: number; indicator: IndicatorEntity | null; created: boolean; error: ItemError | null }[];
@@ -29,10 +29,6 @@ export interface SubmitResult {
   updated: number;
   rejected: number;
 }
-
-/** The observables named in $1 (a JSON array of {type, value}), whole rows. Exported for test/bench/ingest.bench.ts's raw-SQL baseline. */
-export const OBSERVABLE_IDS_SQL = `SELECT o.* FROM observables o
-  JOIN jsonb_to_recordset($1::jsonb) AS x(type text, value text) ON o.type = x.type AND o.value = x.value`;
 
 /**
  * Upserts the caller's indicators: $1 rows as JSON, $2 author id, $3 actor. Exported for the ingest benchmark's baseline.
@@ -142,10 +138,8 @@ export class IndicatorService {
       const createdIds = new Set<string>();
 
       if (unique.length) {
-        // One JSON text for both statements; the upsert's rows carry only its columns.
-        const obsJson = observablesJson(unique);
-        await ensureObservables(m, unique, obsJson);
-        const ids: { id: string; type: string; value: string }[] = await m.query(OBSERVABLE_IDS_SQL, [obsJson]);
+        // The upsert's rows carry only its columns.
+        const ids = await ensureObservableRows(m, unique);
         const build = this.observableRows;
         const obsId = new Map<string, string>();
         const observables = new Map<string, ObservableEntity>();

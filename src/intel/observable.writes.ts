@@ -12,6 +12,42 @@ export const ENSURE_OBSERVABLES_SQL = `INSERT INTO observables (type, value, net
   ORDER BY x.type, x.value
   ON CONFLICT (type, value) DO NOTHING`;
 
+/**
+ * $1 as ENSURE_OBSERVABLES_SQL. Inserts the new observables and returns every named observable's row, in one
+ * statement: the inserted ones from RETURNING, the others read by index. An observable that a concurrent call inserts,
+ * and commits while this statement waits on it, is in neither (the read's snapshot predates that commit):
+ * `ensureObservableRows` reads those in a second statement.
+ */
+export const ENSURE_OBSERVABLE_ROWS_SQL = `WITH x AS MATERIALIZED (
+    SELECT DISTINCT x.type, x.value, x.net FROM jsonb_to_recordset($1::jsonb) AS x(type text, value text, net inet)
+  ), ins AS (
+    INSERT INTO observables (type, value, net) SELECT type, value, net FROM x ORDER BY type, value
+    ON CONFLICT (type, value) DO NOTHING
+    RETURNING *
+  )
+  SELECT * FROM ins
+  UNION ALL
+  SELECT o.* FROM x JOIN observables o ON o.type = x.type AND o.value = x.value
+   WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.type = x.type AND ins.value = x.value)`;
+
+/** The observables named in $1 (a JSON array of {type, value}), whole rows. Exported for test/bench/ingest.bench.ts's raw-SQL baseline. */
+export const OBSERVABLE_ROWS_SQL = `SELECT o.* FROM observables o
+  JOIN jsonb_to_recordset($1::jsonb) AS x(type text, value text) ON o.type = x.type AND o.value = x.value`;
+
+/** An observable's key within a bulk call (type and normalised value; NUL cannot occur in either, so it never goes to SQL). */
+export function observableKey(type: string, value: string): string {
+  return `${type}\u0000${value}`;
+}
+
+/** An observables row as SQL returns it. */
+export type ObservableRow = {
+  id: string;
+  type: string;
+  value: string;
+  net: string | null;
+  created_at: Date;
+};
+
 export interface CheckedObservable {
   type: ObservableType;
   value: string;
@@ -40,13 +76,29 @@ export function checkObservableList(list: { type: ObservableType; value: string 
  * existing observable, hidden from the caller or not, is treated exactly like
  * a new one: nothing here tells them apart.
  */
-export async function ensureObservables(m: EntityManager, items: CheckedObservable[], json = observablesJson(items)): Promise<void> {
+export async function ensureObservables(m: EntityManager, items: CheckedObservable[]): Promise<void> {
   if (!items.length) return;
-  await m.query(ENSURE_OBSERVABLES_SQL, [json]);
+  await m.query(ENSURE_OBSERVABLES_SQL, [observablesJson(items)]);
 }
 
-/** `items` as the JSON array of {type, value, net} that ENSURE_OBSERVABLES_SQL (and a read of their ids) takes. */
-export function observablesJson(items: CheckedObservable[]): string {
+/**
+ * Inserts the observables that do not exist yet and returns the rows of all of them (`items` distinct by type and
+ * value), in one statement unless a concurrent call inserted some of them meanwhile. An existing observable, hidden
+ * from the caller or not, is treated exactly like a new one.
+ */
+export async function ensureObservableRows(m: EntityManager, items: CheckedObservable[]): Promise<ObservableRow[]> {
+  if (!items.length) return [];
+  const rows: ObservableRow[] = await m.query(ENSURE_OBSERVABLE_ROWS_SQL, [observablesJson(items)]);
+  if (rows.length < items.length) {
+    const found = new Set(rows.map((r) => observableKey(r.type, r.value)));
+    const missing = items.filter((i) => !found.has(observableKey(i.type, i.value)));
+    rows.push(...(await m.query(OBSERVABLE_ROWS_SQL, [observablesJson(missing)])));
+  }
+  return rows;
+}
+
+/** `items` as the JSON array of {type, value, net} that the statements above take. */
+function observablesJson(items: CheckedObservable[]): string {
   return JSON.stringify(items.map(({ type, value, net }) => ({ type, value, net })));
 }
 
