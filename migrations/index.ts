@@ -14,6 +14,7 @@ import { StixProvenance1796300000000 } from './1796300000000-StixProvenance';
 import { RangeExposures1796500000000 } from './1796500000000-RangeExposures';
 import { IndicatorExposures1796600000000 } from './1796600000000-IndicatorExposures';
 import { ExposureAtIngest1796700000000 } from './1796700000000-ExposureAtIngest';
+import { WarningSeqUnderLock1796800000000 } from './1796800000000-WarningSeqUnderLock';
 
 export const MIGRATIONS = [
   Initial1795298023194,
@@ -30,4 +31,5 @@ export const MIGRATIONS = [
   RangeExposures1796500000000,
   IndicatorExposures1796600000000,
   ExposureAtIngest1796700000000,
+  WarningSeqUnderLock1796800000000,
 ];

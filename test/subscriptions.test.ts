@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../src/auth/keys';
 import { decodeCursor } from '../src/common/cursor';
-import { OrgKind, Role } from '../src/common/enums';
+import { OrgKind, Role, Severity } from '../src/common/enums';
 import { startTestApp, type TestApp } from './support/app';
 import { community, createOrg, type Community } from './support/fixtures';
 import { raiseWarnings, subscribe, titles, WARNING_SUBSCRIPTION } from './support/ws';
@@ -163,6 +164,49 @@ describe('the log', () => {
     const rows: { title: string; seq: string }[] = await app.db.query(`SELECT title, seq FROM warnings WHERE title LIKE 'batch %' ORDER BY seq`);
     expect(rows.map((r) => r.title)).toEqual(['batch b1', 'batch b2', 'batch b3', 'batch a1', 'batch a2', 'batch a3']);
     expect(rows.every((r) => BigInt(r.seq) > 0n)).toBe(true);
+  });
+
+  /** A HIGH indicator's warning as an ingest raises it. */
+  const high = (value: string) => ({
+    id: randomUUID(), seq: '1', author_id: c.bkav.org.id, tlp: 'GREEN', recipient_org_ids: [], recipient_group_ids: [], severity: Severity.HIGH,
+    threat_types: ['MALWARE'], type: 'DOMAIN', value, net: null,
+  });
+  const order = async (like: string) =>
+    ((await app.db.query(`SELECT title FROM warnings WHERE title LIKE $1 ORDER BY seq`, [like])) as { title: string }[]).map((r) => r.title);
+
+  it('numbers an ingest\'s warnings as it writes them, holding the lock to its commit; other writers wait for it', async () => {
+    const ingest = app.db.createQueryRunner();
+    const other = app.db.createQueryRunner();
+    await ingest.startTransaction();
+    await other.startTransaction();
+    await app.services.warnings.raiseForNewIndicators(ingest.manager, [high('held.example')], { numberNow: true });
+    await app.services.warnings.raise(other.manager, [draft('held: the other writer')]);
+    let otherDone = false;
+    const otherCommit = other.commitTransaction().then(() => (otherDone = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(otherDone).toBe(false); // its commit waits for the lock the ingest holds
+    await ingest.commitTransaction();
+    await otherCommit;
+    await ingest.release();
+    await other.release();
+    expect(await order('%held%')).toEqual(['HIGH DOMAIN indicator: held.example', 'held: the other writer']);
+  });
+
+  it('still renumbers at commit what a transaction wrote before it took the lock', async () => {
+    const a = app.db.createQueryRunner();
+    const b = app.db.createQueryRunner();
+    await a.startTransaction();
+    await app.services.warnings.raise(a.manager, [draft('mixed: written before the lock')]);
+    await b.startTransaction();
+    await app.services.warnings.raise(b.manager, [draft('mixed: committed in between')]);
+    await b.commitTransaction();
+    await b.release();
+    await app.services.warnings.raiseForNewIndicators(a.manager, [high('mixed.example')], { numberNow: true });
+    await a.commitTransaction();
+    await a.release();
+    // The first is numbered at a's commit, after the one committed in between; the ingest's kept the number it was
+    // written with, drawn under the lock after that commit.
+    expect(await order('%mixed%')).toEqual(['mixed: committed in between', 'HIGH DOMAIN indicator: mixed.example', 'mixed: written before the lock']);
   });
 });
 

@@ -172,12 +172,14 @@ export class IndicatorService {
             severity: r.severity, threat_types: r.threat_types, type: o.type, value: o.value, net: o.net,
           });
         }
-        await this.warnings.raiseForNewIndicators(m, fresh);
         await this.audit.record(
           p,
           { action: 'indicator.submit', targetType: 'Indicator', detail: { items: input.length, written: written.length, rejected: errors.size } },
           m,
         );
+        // Last before COMMIT: in its own transaction the call numbers its warnings as it writes them, holding the
+        // warnings lock to the commit; inside a caller's transaction (an import) it leaves that to the commit.
+        await this.warnings.raiseForNewIndicators(m, fresh, { numberNow: !opts.manager });
       }
 
       const results: SubmitResult['results'] = new Array(input.length);

@@ -43,6 +43,9 @@ export function matchesFilter(w: Pick<WarningEntity, 'kind' | 'severity' | 'subj
   return true;
 }
 
+/** The lock under which warnings get their final seq (migrations WarningSeqAtCommit, WarningSeqUnderLock): 'tfwa'. */
+const WARNINGS_SEQ_LOCK = 1952872289;
+
 /** A freshly created indicator with its observable, as raiseForNewIndicators needs it. */
 export interface NewIndicator {
   id: string;
@@ -95,13 +98,28 @@ export class WarningService {
    * ranges; a declared range counts only once a reviewer vouched for it),
    * for CLEAR, GREEN and AMBER; for AMBER_STRICT and RED only when the owner
    * is a recipient.
+   *
+   * `numberNow`: for a transaction that commits right after this (nothing slow
+   * in between): it takes the warnings lock here and numbers the warnings for
+   * good as it writes them (migration WarningSeqUnderLock), instead of their
+   * being renumbered one by one at COMMIT. The lock is then held to the
+   * commit, so other writers of warnings wait that long.
    */
-  async raiseForNewIndicators(m: EntityManager, created: NewIndicator[]): Promise<void> {
+  async raiseForNewIndicators(m: EntityManager, created: NewIndicator[], opts: { numberNow?: boolean } = {}): Promise<void> {
     const severe = severitiesFrom(this.minSeverity);
     // Only rows that can raise one, as the caller just wrote them: reading them back (with their observables) cost
     // a scan that grew with the tables.
     const candidates = created.filter((c) => c.net !== null || severe.includes(c.severity));
     if (!candidates.length) return;
+    if (opts.numberNow) {
+      // The number is drawn after the lock is held (the CTE is read first): everything this transaction draws from
+      // here on is above whatever any transaction committed or will commit before it.
+      await m.query(
+        `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock($1))
+         SELECT set_config('threatfed.warnings_seq_from', nextval('warnings_seq_seq')::text, true) FROM l`,
+        [WARNINGS_SEQ_LOCK],
+      );
+    }
     const inserted: { kind: string; n: number; seq: string }[] = await m.query(
       `WITH src AS MATERIALIZED (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(id uuid, seq bigint, author_id uuid, tlp text, recipient_org_ids uuid[],
