@@ -102,7 +102,7 @@ export class IndicatorService {
   ) {}
 
   /** Builds the observables a bulk call names from their rows (5,000 a call). */
-  private get observableRows() {
+  private get observableBuilder() {
     return prefixedColumns(this.db.manager, ObservableEntity, '');
   }
 
@@ -140,7 +140,7 @@ export class IndicatorService {
       if (unique.length) {
         // The upsert's rows carry only its columns.
         const ids = await ensureObservableRows(m, unique);
-        const build = this.observableRows;
+        const build = this.observableBuilder;
         const obsId = new Map<string, string>();
         const observables = new Map<string, ObservableEntity>();
         for (const o of ids) {
