@@ -594,6 +594,8 @@ function serverEnv(system: System): NodeJS.ProcessEnv {
     DATABASE_URL: env.dbUrl,
     HOST: '127.0.0.1',
     PORT: '0',
+    // Two instances run side by side: both would take the default metrics port 9464, and the second would not start.
+    METRICS_PORT: 'off',
     NODE_ENV: 'production',
     TOKEN_AUDIENCE: AUDIENCE,
     DATA_DIR: path.join(env.tmp ?? os.tmpdir(), `data-${RUN}`),
