@@ -8,6 +8,7 @@ import { OrgKind, Role, Severity } from '../src/common/enums';
 import { startTestApp, type TestApp } from './support/app';
 import { community, createOrg, type Community } from './support/fixtures';
 import { raiseWarnings, subscribe, titles, WARNING_SUBSCRIPTION } from './support/ws';
+import { NUMBER_AT_INSERT_FROM } from '../src/warnings/warning.service';
 
 let app: TestApp;
 let c: Community;
@@ -166,7 +167,7 @@ describe('the log', () => {
     expect(rows.every((r) => BigInt(r.seq) > 0n)).toBe(true);
   });
 
-  /** A HIGH indicator's warning as an ingest raises it. */
+  /** A HIGH indicator as an ingest hands it to the warnings. */
   const high = (value: string) => ({
     id: randomUUID(), seq: '1', author_id: c.bkav.org.id, tlp: 'GREEN', recipient_org_ids: [], recipient_group_ids: [], severity: Severity.HIGH,
     threat_types: ['MALWARE'], type: 'DOMAIN', value, net: null,
@@ -179,7 +180,9 @@ describe('the log', () => {
     const other = app.db.createQueryRunner();
     await ingest.startTransaction();
     await other.startTransaction();
-    await app.services.warnings.raiseForNewIndicators(ingest.manager, [high('held.example')], { numberNow: true });
+    // A bulk call's worth: below NUMBER_AT_INSERT_FROM, numbering stays at the commit.
+    const bulk = Array.from({ length: NUMBER_AT_INSERT_FROM }, () => high('held.example'));
+    await app.services.warnings.raiseForNewIndicators(ingest.manager, bulk, { numberNow: true });
     await app.services.warnings.raise(other.manager, [draft('held: the other writer')]);
     let otherDone = false;
     const otherCommit = other.commitTransaction().then(() => (otherDone = true));
@@ -189,7 +192,7 @@ describe('the log', () => {
     await otherCommit;
     await ingest.release();
     await other.release();
-    expect(await order('%held%')).toEqual(['HIGH DOMAIN indicator: held.example', 'held: the other writer']);
+    expect(await order('%held%')).toEqual([...bulk.map(() => 'HIGH DOMAIN indicator: held.example'), 'held: the other writer']);
   });
 
   it('still renumbers at commit what a transaction wrote before it took the lock', async () => {
@@ -201,12 +204,29 @@ describe('the log', () => {
     await app.services.warnings.raise(b.manager, [draft('mixed: committed in between')]);
     await b.commitTransaction();
     await b.release();
-    await app.services.warnings.raiseForNewIndicators(a.manager, [high('mixed.example')], { numberNow: true });
+    const bulk = Array.from({ length: NUMBER_AT_INSERT_FROM }, () => high('mixed.example'));
+    await app.services.warnings.raiseForNewIndicators(a.manager, bulk, { numberNow: true });
     await a.commitTransaction();
     await a.release();
     // The first is numbered at a's commit, after the one committed in between; the ingest's kept the number it was
     // written with, drawn under the lock after that commit.
-    expect(await order('%mixed%')).toEqual(['mixed: committed in between', 'HIGH DOMAIN indicator: mixed.example', 'mixed: written before the lock']);
+    expect(await order('%mixed%')).toEqual([
+      'mixed: committed in between', ...bulk.map(() => 'HIGH DOMAIN indicator: mixed.example'), 'mixed: written before the lock',
+    ]);
+  });
+
+  it('leaves a small call\'s warnings to the commit, taking no lock before it', async () => {
+    const small = app.db.createQueryRunner();
+    const other = app.db.createQueryRunner();
+    await small.startTransaction();
+    await other.startTransaction();
+    await app.services.warnings.raiseForNewIndicators(small.manager, [high('small.example')], { numberNow: true });
+    await app.services.warnings.raise(other.manager, [draft('small: the other writer')]);
+    await other.commitTransaction(); // does not wait for the open small call
+    await small.commitTransaction();
+    await small.release();
+    await other.release();
+    expect(await order('%small%')).toEqual(['small: the other writer', 'HIGH DOMAIN indicator: small.example']);
   });
 });
 
