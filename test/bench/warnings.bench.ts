@@ -265,6 +265,9 @@ class Sink {
   readonly lastSeq: Float64Array;
   readonly recv: Float64Array;
   readonly widx: Uint16Array;
+  /** Per measured delivery: who received it, and the log position its cursor names (NaN when the cursor is sealed). */
+  readonly sub: Uint32Array;
+  readonly cseq: Float64Array;
   n = 0;
   extra = 0;
   outOfOrder = 0;
@@ -281,6 +284,8 @@ class Sink {
     this.lastSeq = new Float64Array(subscribers);
     this.recv = new Float64Array(subscribers * WARNINGS);
     this.widx = new Uint16Array(subscribers * WARNINGS);
+    this.sub = new Uint32Array(subscribers * WARNINGS);
+    this.cseq = new Float64Array(subscribers * WARNINGS);
   }
 
   error(what: string): void {
@@ -295,9 +300,6 @@ class Sink {
 
   receive(i: number, ev: { cursor: string; warning: { subjectId: string; createdAt: string } }): void {
     const t = wallNow();
-    const seq = Number(Buffer.from(ev.cursor, 'base64url').toString('utf8').slice(3));
-    if (!(seq > this.lastSeq[i])) this.outOfOrder++;
-    this.lastSeq[i] = seq;
     if (this.phase !== 'measure') {
       this.count[i]++;
       return;
@@ -320,7 +322,27 @@ class Sink {
     }
     this.recv[this.n] = t;
     this.widx[this.n] = k;
+    this.sub[this.n] = i;
+    // The floor's cursor is `v1:<seq>`; ThreatFed's is sealed, so its order is checked against the log afterwards.
+    const plain = /^v1:(\d+)$/.exec(Buffer.from(ev.cursor, 'base64url').toString('utf8'));
+    this.cseq[this.n] = plain ? Number(plain[1]) : NaN;
     this.n++;
+  }
+
+  /**
+   * Deliveries that a subscriber got out of log order, or twice, in the measured window. `seqOf` gives the log position
+   * of a warning (by key) whose cursor is sealed.
+   */
+  orderProblems(seqOf: (k: number) => number | undefined): number {
+    this.lastSeq.fill(-Infinity);
+    let bad = 0;
+    for (let m = 0; m < this.n; m++) {
+      const seq = Number.isNaN(this.cseq[m]) ? seqOf(this.widx[m]) : this.cseq[m];
+      const i = this.sub[m];
+      if (seq === undefined || !(seq > this.lastSeq[i])) bad++;
+      if (seq !== undefined) this.lastSeq[i] = seq;
+    }
+    return bad;
   }
 
   total(): number {
@@ -681,6 +703,24 @@ async function runScenario(system: System, subscribers: number): Promise<Result>
     await sleep(500);
     const memAfter = servers.map((s) => memOf(s.pid));
 
+    // Order: each subscriber's deliveries by ascending log position, none twice.
+    const seqByKey: number[] = [];
+    if (system === 'threatfed') {
+      const c = new Client({ connectionString: env.dbUrl });
+      await c.connect();
+      try {
+        const { rows } = await c.query<{ s: string; seq: string }>('SELECT subject_id::text AS s, seq FROM warnings WHERE subject_id = ANY($1::uuid[])', [[...sink.keyOf.keys()]]);
+        for (const r of rows) {
+          const k = sink.keyOf.get(r.s)!;
+          if (seqByKey[k] !== undefined) sink.error(`subject ${r.s} has more than one warning in the log`);
+          seqByKey[k] = Number(r.seq);
+        }
+      } finally {
+        await c.end();
+      }
+    }
+    sink.outOfOrder = sink.orderProblems((k) => seqByKey[k]);
+
     // Latencies.
     const bySubject = new Map(published.flatMap((p, n) => (p ? [[p.subjectId, n] as const] : [])));
     const lat = new Float64Array(sink.n);
@@ -743,7 +783,7 @@ async function runScenario(system: System, subscribers: number): Promise<Result>
       errors: sink.errors,
       errorCount: sink.errorCount,
       publishErrors,
-      serverLog: servers.flatMap((s) => s.tail.filter((l) => !/ThreatFed is running|floor listening|^Try it|^curl|^  -|^Mint another/.test(l)).slice(-5).map((l) => `${s.name}: ${l}`)),
+      serverLog: servers.flatMap((s) => s.tail.filter((l) => !/ThreatFed is running|floor listening|^Try it|^curl|^  -|^Mint another|^Web console|^\s+sign in/.test(l)).slice(-5).map((l) => `${s.name}: ${l}`)),
       warmupReady,
       connectMs: opened.ms,
       lat: { p50: q(lat, 0.5), p90: q(lat, 0.9), p99: q(lat, 0.99), max: q(lat, 1) },
