@@ -327,25 +327,33 @@ describe('national scale', () => {
       const nextMs: number[] = [];
       const countMs: number[] = [];
       let total = 0;
+      // What else the database is doing meanwhile: right after the load, autovacuum is still analysing the big tables.
+      const [{ n: vacuums }] = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`);
       const tStart = now();
+      // One round first, not counted, as the look-ups have their warm-up second: the first request of a shape plans
+      // it and fills the caches.
       // At most SAMPLES, and no more once 60 s are spent (the slow shapes take seconds per query); at least 3.
-      for (let s = 0; s < SAMPLES && (s < 3 || msSince(tStart) < 60_000); s++) {
+      for (let s = -1; s < SAMPLES && (s < 3 || msSince(tStart) < 60_000); s++) {
+        const keep = s >= 0;
         let t0 = now();
         const a = await post(agent, url, env.tokens.VNPT, JSON.stringify({ query: EXPOSURE, variables: {} }));
-        firstMs.push(msSince(t0));
+        if (keep) firstMs.push(msSince(t0));
         expect(a.json.errors).toBeUndefined();
         expect(a.json.data.exposure.edges).toHaveLength(50);
         t0 = now();
         const b = await post(agent, url, env.tokens.VNPT, JSON.stringify({ query: EXPOSURE, variables: { after: a.json.data.exposure.pageInfo.endCursor } }));
-        nextMs.push(msSince(t0));
+        if (keep) nextMs.push(msSince(t0));
         expect(b.json.errors).toBeUndefined();
         t0 = now();
         const c = await post(agent, url, env.tokens.VNPT, JSON.stringify({ query: EXPOSURE_COUNT }));
-        countMs.push(msSince(t0));
+        if (keep) countMs.push(msSince(t0));
         total = c.json.data.exposure.totalCount;
       }
-      const f = (xs: number[]) => `p50 ${pct(xs, 0.5).toFixed(1)} ms, p95 ${pct(xs, 0.95).toFixed(1)} ms`;
-      out.push(`exposure at ${label} ranges (totalCount ${total}, ${firstMs.length} samples each): first page ${f(firstMs)}; next page ${f(nextMs)}; totalCount ${f(countMs)}`);
+      const f = (xs: number[]) => `p50 ${pct(xs, 0.5).toFixed(1)} ms, p95 ${pct(xs, 0.95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`;
+      out.push(
+        `exposure at ${label} ranges (totalCount ${total}, ${firstMs.length} samples each after one not counted; autovacuum workers at the start: ${vacuums}): ` +
+          `first page ${f(firstMs)}; next page ${f(nextMs)}; totalCount ${f(countMs)}`,
+      );
       console.log(out[out.length - 1]);
       return total;
     };
