@@ -15,6 +15,7 @@ import { RangeExposures1796500000000 } from './1796500000000-RangeExposures';
 import { IndicatorExposures1796600000000 } from './1796600000000-IndicatorExposures';
 import { ExposureAtIngest1796700000000 } from './1796700000000-ExposureAtIngest';
 import { WarningSeqUnderLock1796800000000 } from './1796800000000-WarningSeqUnderLock';
+import { RangeWithdrawal1796900000000 } from './1796900000000-RangeWithdrawal';
 
 export const MIGRATIONS = [
   Initial1795298023194,
@@ -32,4 +33,5 @@ export const MIGRATIONS = [
   IndicatorExposures1796600000000,
   ExposureAtIngest1796700000000,
   WarningSeqUnderLock1796800000000,
+  RangeWithdrawal1796900000000,
 ];

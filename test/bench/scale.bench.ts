@@ -367,6 +367,19 @@ describe('national scale', () => {
     const t10000 = await exposure('10,000');
     mark('exposure:end');
     expect(t10000).toBeGreaterThan(t1000);
+    // Withdrawing ranges (a review's status change), timed: it holds the address-space lock every ingest call waits for.
+    const withdrawMs: string[] = [];
+    for (const n of [10, 1000]) {
+      const t0 = now();
+      const r = await db.query(
+        `UPDATE asset_ranges SET status = 'REJECTED' WHERE id IN (SELECT id FROM asset_ranges WHERE organization_id = $1 AND status = 'APPROVED' ORDER BY cidr LIMIT $2)`,
+        [env.orgIds.VNPT, n],
+      );
+      withdrawMs.push(`${n.toLocaleString('en-US')} in ${msSince(t0).toFixed(0)} ms`);
+      expect(r[1]).toBe(n);
+    }
+    out.push(`withdrawing VNPT's approved ranges (of 10,000), one statement each: ${withdrawMs.join(', ')}`);
+    console.log(out[out.length - 1]);
 
     // ---- TAXII: pages of 100 objects of the indicators collection, as VNPT, at the start and deep in the collection
     const taxiiBase = `${url.replace(/\/graphql$/, '')}/taxii2/api/collections/${INDICATORS_COLLECTION}/objects/`;
