@@ -21,7 +21,7 @@ const COLLECT_CHANGES = `PERFORM pg_advisory_xact_lock(${RANGE_LOCK});
           SELECT array_agg(organization_id), array_agg(cidr) INTO came_orgs, came_cidrs FROM new_ranges WHERE status = 'APPROVED';
         END IF;`;
 
-/** Its last part, also unchanged: the observables of ranges that came. */
+/** Its last part before this migration: the observables of ranges that came, one GiST search per range. */
 const ADD_CAME = `IF came_orgs IS NOT NULL THEN
           INSERT INTO range_exposures (organization_id, observable_id)
           SELECT DISTINCT r.organization_id, o.id
@@ -60,6 +60,9 @@ const INDICATE_NEW = `EXECUTE $q$
  *   every probe (0.55 ms each; 0.005 ms now).
  * - indicator_exposures loses its rows by index probes per removed exposure
  *   (it hash-joined all indicators: 1.8 s for 8,700 exposures).
+ * - Approving ranges takes the same choice the other way round: a GiST search
+ *   of observables per range, or one keyed pass over all observables once
+ *   that is cheaper (10,000 ranges: 3.1 s, now ~0.6 s).
  */
 export class RangeWithdrawal1796900000000 implements MigrationInterface {
   name = 'RangeWithdrawal1796900000000';
@@ -122,7 +125,38 @@ export class RangeWithdrawal1796900000000 implements MigrationInterface {
               )$c$
             END) USING gone_orgs, gone_cidrs;
         END IF;
-        ${ADD_CAME}
+        IF came_orgs IS NOT NULL THEN
+          -- The observables each range that came overlaps: a GiST search per range (~0.25 ms), or, from about one range
+          -- per 300 observables on, one pass over observables keyed as above (~0.75 µs an observable), plus the CIDR
+          -- observables around a range.
+          EXECUTE format($q$
+            WITH came AS MATERIALIZED (
+              SELECT DISTINCT organization_id, cidr FROM unnest($1::uuid[], $2::cidr[]) AS r(organization_id, cidr)
+            ), %s
+            INSERT INTO range_exposures (organization_id, observable_id)
+            SELECT DISTINCT organization_id, observable_id FROM found
+            ON CONFLICT DO NOTHING$q$,
+            CASE WHEN cardinality(came_cidrs) * 300 < (SELECT reltuples FROM pg_class WHERE oid = 'observables'::regclass) THEN
+              $c$found AS (
+                SELECT r.organization_id, o.id AS observable_id
+                  FROM came r CROSS JOIN LATERAL (SELECT id FROM observables WHERE net && r.cidr OFFSET 0) o
+              )$c$
+            ELSE
+              $c$lens AS MATERIALIZED (
+                SELECT DISTINCT family(cidr) AS family, masklen(cidr) AS len FROM came
+              ), keyed AS MATERIALIZED (
+                SELECT o.id, set_masklen(network(o.net), l.len) AS k
+                  FROM observables o JOIN lens l ON l.family = family(o.net) AND l.len <= masklen(o.net)
+                 WHERE o.net IS NOT NULL
+              ), wide AS MATERIALIZED (
+                SELECT id, net FROM observables WHERE net IS NOT NULL AND masklen(net) < CASE family(net) WHEN 4 THEN 32 ELSE 128 END
+              ), found AS (
+                SELECT r.organization_id, k.id AS observable_id FROM keyed k JOIN came r ON r.cidr = k.k
+                UNION ALL
+                SELECT r.organization_id, w.id FROM came r JOIN wide w ON r.cidr << w.net
+              )$c$
+            END) USING came_orgs, came_cidrs;
+        END IF;
         RETURN NULL;
       END $$`);
     await queryRunner.query(`CREATE OR REPLACE FUNCTION threatfed_exposures_indicated() RETURNS trigger LANGUAGE plpgsql AS $$

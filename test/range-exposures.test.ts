@@ -246,4 +246,17 @@ describe('range_exposures, kept by triggers', () => {
     expect(await drift()).toEqual({ extra: [], missing: [] });
     expect(await exposed(tok.mof)).toEqual([]);
   });
+
+  // Approving takes the same kind of choice: one pass over all observables (what every test above did, on tables this
+  // small), or, with at least 300 observables per approved range, a search of observables per range.
+  it('approves a range among many observables to the same rows', async () => {
+    await post(...Array.from({ length: 700 }, (_, i) => ({ type: 'IPV4', value: `100.80.${i % 4}.${1 + (i >> 2)}` })));
+    await app.db.query('ANALYZE observables');
+    ok(await calls.declare(tok.mof, ['100.80.1.0/24']));
+    ok(await calls.review(tok.vncert, 'MOF', ['100.80.1.0/24'], true));
+    expect(await drift()).toEqual({ extra: [], missing: [] });
+    // The 175 addresses in the /24, and the /8 network posted earlier, which holds it.
+    const res = ok(await app.gql<{ exposure: { totalCount: number } }>(tok.mof, '{ exposure(first: 1) { totalCount } }'));
+    expect(res.exposure.totalCount).toBe(176);
+  });
 });
