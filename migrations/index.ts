@@ -16,6 +16,7 @@ import { IndicatorExposures1796600000000 } from './1796600000000-IndicatorExposu
 import { ExposureAtIngest1796700000000 } from './1796700000000-ExposureAtIngest';
 import { WarningSeqUnderLock1796800000000 } from './1796800000000-WarningSeqUnderLock';
 import { RangeWithdrawal1796900000000 } from './1796900000000-RangeWithdrawal';
+import { WarningSeqQueue1796950000000 } from './1796950000000-WarningSeqQueue';
 
 export const MIGRATIONS = [
   Initial1795298023194,
@@ -34,4 +35,5 @@ export const MIGRATIONS = [
   ExposureAtIngest1796700000000,
   WarningSeqUnderLock1796800000000,
   RangeWithdrawal1796900000000,
+  WarningSeqQueue1796950000000,
 ];
