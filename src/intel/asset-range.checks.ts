@@ -69,7 +69,7 @@ export async function overlapProblems(m: EntityManager, candidates: Candidate[],
   const out = new Map<number, string>();
   if (!candidates.length) return out;
   const rows: { n: number; other_code: string; other_cidr: string; other_n: number | null }[] = await m.query(
-    // Approved ranges are joined per candidate (the GiST index on cidr answers &&); candidates among themselves directly.
+    // Approved ranges are joined per candidate (the SP-GiST index on cidr answers &&); candidates among themselves directly.
     `WITH RECURSIVE cand AS (SELECT * FROM unnest($1::int[], $2::uuid[], $3::cidr[]) AS u(n, org, c)),
      hits AS (
        SELECT cand.n, cand.org, cand.c, a.organization_id AS other_org, a.cidr AS other_c, NULL::int AS other_n

@@ -10,7 +10,7 @@ import { OrganizationEntity } from '../organizations/organization.entity';
 @Entity('asset_ranges')
 @Index('uq_asset_ranges_org_cidr', ['organizationId', 'cidr'], { unique: true })
 @Index('ix_asset_ranges_seq', ['seq'], { unique: true })
-// GiST inet_ops is written by hand in the migration.
+// SP-GiST inet_ops is written by hand in the migrations.
 @Index('ix_asset_ranges_cidr', { synchronize: false })
 // Approved ranges by network (as text) and by (family, prefix length): migration ExposureAtIngest, which finds the
 // ranges over an address with equality probes; both are expression indexes, written by hand.

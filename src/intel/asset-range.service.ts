@@ -68,7 +68,7 @@ export class AssetRangeService {
     // instead of being joined to every candidate row before the sort.
     const qb = this.db.getRepository(IndicatorEntity).createQueryBuilder('t').where(pol.sql, pol.params).andWhere('t.revoked = false');
     if (ranges) {
-      // Given ranges are searched per request: one GiST index scan of observables.net per range, computed once
+      // Given ranges are searched per request: one SP-GiST index scan of observables.net per range, computed once
       // (an InitPlan), then the indicators by observable id.
       qb.andWhere(`t.observable_id = ANY(ARRAY(SELECT x.id FROM unnest(CAST(:ranges AS cidr[])) r JOIN observables x ON x.net && r WHERE x.net IS NOT NULL))`, {
         ranges: await this.checkedRanges(p, ranges),

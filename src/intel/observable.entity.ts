@@ -3,7 +3,7 @@ import { ObservableType } from '../common/enums';
 
 @Entity('observables')
 @Index('uq_observables_type_value', ['type', 'value'], { unique: true })
-// GiST inet_ops is written by hand in the migration; TypeORM cannot express it.
+// SP-GiST inet_ops is written by hand in the migrations; TypeORM cannot express it.
 @Index('ix_observables_net', { synchronize: false })
 export class ObservableEntity {
   @PrimaryGeneratedColumn('uuid')

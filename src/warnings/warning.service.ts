@@ -144,7 +144,7 @@ export class WarningService {
        ), exposed AS (
          -- The (organisation, indicator) pairs are the ones the indicators trigger has just written to indicator_exposures
          -- (migration IndicatorExposures); only the summary reads the ranges again, with the prefix probes of migration
-         -- ExposureAtIngest rather than a GiST search per address.
+         -- ExposureAtIngest rather than an index search of the ranges per address.
          INSERT INTO warnings (kind, severity, title, summary, subject_type, subject_id, author_id, tlp, recipient_org_ids, recipient_group_ids, audience_org_ids)
          SELECT 'EXPOSURE', s.severity, 'Your address space appears in an indicator (' || s.type || '): ' || s.value,
                 'Overlaps ' || r.cidrs, 'Indicator', s.id, s.author_id, s.tlp, s.recipient_org_ids, s.recipient_group_ids, ARRAY[x.organization_id]
