@@ -23,8 +23,11 @@ export function SignIn({ audience, onSession }: { audience: string; onSession: (
     try {
       const jwk = parsePrivateJwk(text);
       setJwkText(text);
-      // A demo key file is named after its organisation (VNCERT.jwk); kids start with the code in lower case.
-      if (!org) setOrg(file.name.replace(/\.jwk$/i, '').toUpperCase() || jwk.kid.split('-')[0].toUpperCase());
+      // A demo key file is named after its organisation (VNCERT.jwk); kids start with the code in lower case. Only
+      // into an empty field as it is now, after the read: `org` here is the value when the file was picked, and
+      // what the user typed meanwhile must stay.
+      const named = file.name.replace(/\.jwk$/i, '').toUpperCase() || jwk.kid.split('-')[0].toUpperCase();
+      setOrg((typed) => typed || named);
     } catch (err) {
       setJwkText(null);
       setError(err);

@@ -57,18 +57,24 @@ export function writeKeys(orgs: OrgFixture[]): string {
 export async function signIn(page: Page, base: string, keyDir: string, code: string, roles: string[], sub = `${code.toLowerCase()}-user`): Promise<void> {
   await page.goto(base);
   await page.locator('input[name=jwk]').setInputFiles(path.join(keyDir, `${code}.jwk`));
+  // The console reads the file asynchronously, then fills the organisation from the file's name. Typing before that
+  // raced it: fill() selects the field's text, then inserts the code in a second step, and a re-render that sets the
+  // value in between moves the caret to the end, so the code is appended to itself. Two fresh-clone CI runs failed
+  // with the server's "unknown issuer" at sign-in, for organisations that existed; the failure names the value now.
+  await page.waitForFunction(() => (document.querySelector('input[name=org]') as HTMLInputElement | null)?.value !== '');
   await page.locator('input[name=org]').fill(code);
   await page.locator('input[name=sub]').fill(sub);
   for (const box of await page.locator('input[name=role]').all()) {
     const want = roles.includes(await box.getAttribute('value') ?? '');
     if ((await box.isChecked()) !== want) await box.click();
   }
+  const org = await page.locator('input[name=org]').inputValue();
   await page.locator('#signin button[type=submit]').click();
   try {
     await page.locator('#who', { hasText: `@ ${code}` }).waitFor();
   } catch (err) {
     // Say what the page said (the server's reason for a refusal), not only that it timed out.
     const shown = await page.locator('[role=alert]').allTextContents().catch(() => []);
-    throw new Error(`signing in as ${code} (${roles.join(', ')}) failed; the page shows: ${JSON.stringify(shown)}; ${(err as Error).message}`);
+    throw new Error(`signing in as ${code} (${roles.join(', ')}) failed with organisation ${JSON.stringify(org)}; the page shows: ${JSON.stringify(shown)}; ${(err as Error).message}`);
   }
 }
