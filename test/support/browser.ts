@@ -61,7 +61,7 @@ export async function signIn(page: Page, base: string, keyDir: string, code: str
   // raced it: fill() selects the field's text, then inserts the code in a second step, and a re-render that sets the
   // value in between moves the caret to the end, so the code is appended to itself. Two fresh-clone CI runs failed
   // with the server's "unknown issuer" at sign-in, for organisations that existed; the failure names the value now.
-  await page.waitForFunction(() => (document.querySelector('input[name=org]') as HTMLInputElement | null)?.value !== '');
+  await page.waitForFunction(`document.querySelector('input[name=org]')?.value !== ''`);
   await page.locator('input[name=org]').fill(code);
   await page.locator('input[name=sub]').fill(sub);
   for (const box of await page.locator('input[name=role]').all()) {
