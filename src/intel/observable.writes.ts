@@ -64,7 +64,7 @@ export function checkObservableList(list: { type: ObservableType; value: string 
   const unique = new Map<string, CheckedObservable>();
   list.forEach((o, i) => {
     const n = normalizeObservable(o.type, o.value, `${field}[${i}].value`);
-    unique.set(`${o.type}\u0000${n.value}`, { type: o.type, value: n.value, net: n.net });
+    unique.set(observableKey(o.type, n.value), { type: o.type, value: n.value, net: n.net });
   });
   return [...unique.values()];
 }

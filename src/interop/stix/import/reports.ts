@@ -2,6 +2,7 @@ import { denial } from '../../../auth/authorize';
 import { Severity } from '../../../common/enums';
 import type { AdvisoryInput } from '../../../advisories/advisory.inputs';
 import type { ObservableRef } from '../../../intel/intel.inputs';
+import { observableKey } from '../../../intel/observable.writes';
 import { str, tlpOf, type BundleIndex } from './bundle';
 import { observablesOfRef } from './scos';
 import { eachInSavepoint, notStored, refuse, stored, type Entry, type Run } from './types';
@@ -41,7 +42,7 @@ export function checkReport(e: Entry, bundle: BundleIndex): AdvisoryInput {
   const observables: ObservableRef[] = [];
   for (const ref of refs) {
     for (const ob of observablesOfRef(ref, bundle)) {
-      const key = `${ob.type}\u0000${ob.value}`;
+      const key = observableKey(ob.type, ob.value);
       if (!seen.has(key)) (seen.add(key), observables.push(ob));
     }
   }
