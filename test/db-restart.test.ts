@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../src/common/enums';
 import { createDataSource } from '../src/api/data-source';
@@ -41,6 +42,22 @@ afterAll(async () => {
 
 // The first request after a restart may land on a dead pooled connection: retry briefly, as a client would.
 const raise = (count: number) => raiseWarnings(app.url, bkav, count, { retries: 20 });
+
+describe('the embedded PostgreSQL', () => {
+  it('runs with the settings the national data set needs (docs/operations.md)', async () => {
+    const client = new Client({ connectionString: pg.url });
+    await client.connect();
+    try {
+      const show = async (name: string) => (await client.query(`SELECT current_setting($1) AS v`, [name])).rows[0].v as string;
+      // Without these an ingest call re-reads evicted pages, checkpoints mid-load, or scans organizations per row.
+      expect(await show('shared_buffers')).toMatch(/^(\d+MB|1GB)$/);
+      expect(await show('max_wal_size')).toBe('4GB');
+      expect(await show('random_page_cost')).toBe('1.1');
+    } finally {
+      await client.end();
+    }
+  });
+});
 
 describe('a database restart', () => {
   it('loses no warning: the listener reconnects and catches up from the last one it delivered', async () => {

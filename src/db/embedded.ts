@@ -153,6 +153,11 @@ export async function startEmbeddedPostgres(dir: string, port?: number, opts: Em
       // and a 5,000-item call slowed by 87 % from the first tenth of the load to the last (docs/benchmarks.md).
       '-c', `shared_buffers=${sharedBuffersMb()}MB`,
       '-c', 'max_wal_size=4GB',
+      // With the data in memory a random page costs about what a sequential one does; PostgreSQL's documentation
+      // suggests 1.1 for such storage. At the default 4.0 each foreign-key check on organizations (the author of every
+      // indicator and warning row, ~7,000 a 5,000-item call) was planned as a sequential scan of that small table, with a
+      // file-size system call per scan: ~9 % of PostgreSQL's CPU in an ingest call (perf, docs/benchmarks.md).
+      '-c', 'random_page_cost=1.1',
       ...(opts.settings ?? []).flatMap((setting) => ['-c', setting]),
     ],
     onLog: remember,

@@ -13,7 +13,7 @@
  *
  * Knobs: BENCH_IPS (default 456690), BENCH_OTHERS (150000), BENCH_SAMPLES (20),
  * BENCH_LOOKUP_S (seconds per look-up leg, default 5), DATABASE_URL; for diagnosis BENCH_SERVER_NODE_ARGS,
- * BENCH_KEEP_DB, BENCH_PG_SETTINGS and BENCH_STATEMENTS (see where they are read).
+ * BENCH_KEEP_DB, BENCH_PG_SETTINGS, BENCH_SETUP_SQL and BENCH_STATEMENTS (see where they are read).
  */
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
@@ -210,6 +210,16 @@ function cpuMs(): { server: number; postgres: number } {
   return { server: server ? ticks(String(server)) * TICK_MS : 0, postgres: postgres * TICK_MS };
 }
 
+/** WAL written so far, and checkpoints: random-key index inserts after a checkpoint each log a whole page. */
+async function walStats(db: { query: (sql: string) => Promise<any[]> }) {
+  const [w] = await db.query(`SELECT wal_bytes::float8 AS bytes, wal_fpi::float8 AS fpi, wal_records::float8 AS records FROM pg_stat_wal`);
+  // pg_stat_checkpointer is PostgreSQL 17+; before that the counts are in pg_stat_bgwriter.
+  const [c] = await db
+    .query(`SELECT (num_timed + num_requested)::int AS n FROM pg_stat_checkpointer`)
+    .catch(() => db.query(`SELECT (checkpoints_timed + checkpoints_req)::int AS n FROM pg_stat_bgwriter`));
+  return { bytes: w.bytes as number, fpi: w.fpi as number, records: w.records as number, checkpoints: c.n as number };
+}
+
 const rssTimer = setInterval(() => (maxRss = Math.max(maxRss, serverRss())), 100);
 
 beforeAll(async () => {
@@ -237,6 +247,9 @@ beforeAll(async () => {
   for (let k = 1; k <= OTHER_ORGS; k++) await approve(env.orgIds[`ISP${String(k).padStart(2, '0')}`], otherBlocks(k));
   // What autovacuum would have done by the time a feed posts: without it the planner takes asset_ranges for empty.
   await env.bench.db.query('ANALYZE');
+  // BENCH_SETUP_SQL: SQL run once the data set's organisations and ranges exist, to price a change without
+  // committing it (e.g. dropping an index or a constraint); see docs/benchmarks.md.
+  if (process.env.BENCH_SETUP_SQL) await env.bench.db.query(process.env.BENCH_SETUP_SQL);
   // BENCH_SERVER_NODE_ARGS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server; the phase marks printed
   // below are on the same monotonic clock as the profile's timestamps (microseconds), to cut it by phase.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -274,6 +287,7 @@ describe('national scale', () => {
     let warningsBefore = Number((await db.query(`SELECT count(*) AS n FROM warnings`))[0].n);
     // BENCH_STATEMENTS=1, with pg_stat_statements preloaded (BENCH_PG_SETTINGS): where PostgreSQL's share of the ingest goes.
     if (process.env.BENCH_STATEMENTS) await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()');
+    const wal0 = await walStats(db);
     mark('ingest:start');
     const cpu0 = cpuMs();
     const tIngest = now();
@@ -295,6 +309,12 @@ describe('national scale', () => {
     const ingestMs = msSince(tIngest);
     const cpu1 = cpuMs();
     mark('ingest:end');
+    const wal1 = await walStats(db);
+    console.log(
+      `[wal] per call: ${((wal1.bytes - wal0.bytes) / batches.length / 2 ** 20).toFixed(1)} MB, ` +
+        `${Math.round((wal1.fpi - wal0.fpi) / batches.length)} full-page images, ${Math.round((wal1.records - wal0.records) / batches.length)} records; ` +
+        `checkpoints during the load: ${wal1.checkpoints - wal0.checkpoints}`,
+    );
     if (process.env.BENCH_STATEMENTS) {
       const top: { calls: string; total: number; mean: number; query: string }[] = await db.query(
         `SELECT calls, round(total_exec_time) AS total, round((total_exec_time / calls)::numeric, 2) AS mean, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS query
@@ -309,13 +329,18 @@ describe('national scale', () => {
     const first = batchMs.slice(0, tenth);
     const last = batchMs.slice(-tenth);
     const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const serverMs = (cpu1.server - cpu0.server) / batches.length;
+    const pgMs = (cpu1.postgres - cpu0.postgres) / batches.length;
+    const ceiling = (msPerCall: number) => (os.cpus().length * 1000 * BATCH) / msPerCall;
     out.push(
       `ingest: ${created.toLocaleString('en-US')} items in ${batches.length} calls of ${BATCH}, 2 clients: ${(ingestMs / 1000).toFixed(1)} s = ` +
         `${Math.round(created / (ingestMs / 1000)).toLocaleString('en-US')} items/s; batch median ${pct(batchMs, 0.5).toFixed(0)} ms, p95 ${pct(batchMs, 0.95).toFixed(0)} ms; ` +
         `first tenth mean ${avg(first).toFixed(0)} ms, last tenth mean ${avg(last).toFixed(0)} ms (growth ${((avg(last) / avg(first) - 1) * 100).toFixed(0)} %); ` +
         `warnings raised ${allWarnings} (EXPOSURE ${exposureWarnings}); server max RSS so far ${(maxRss / 2 ** 20).toFixed(0)} MB; ` +
-        `CPU per 5,000-item call: server ${((cpu1.server - cpu0.server) / batches.length).toFixed(0)} ms, ` +
-        `PostgreSQL ${((cpu1.postgres - cpu0.postgres) / batches.length).toFixed(0)} ms (backends that ended during the load are not counted)`,
+        `CPU per 5,000-item call: server ${serverMs.toFixed(0)} ms, PostgreSQL ${pgMs.toFixed(0)} ms (backends that ended during the load are not counted); ` +
+        // What the machine's cores allow at that cost, whatever the scheduling: the ceiling the rate is measured against.
+        `so ${os.cpus().length} CPUs allow at most ${Math.round(ceiling(pgMs)).toLocaleString('en-US')} items/s for PostgreSQL alone, ` +
+        `${Math.round(ceiling(pgMs + serverMs)).toLocaleString('en-US')} with the server`,
     );
     console.log(out[out.length - 1]);
     await db.query('VACUUM ANALYZE');
