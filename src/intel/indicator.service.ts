@@ -6,6 +6,7 @@ import { actorName, type Principal } from '../auth/principal';
 import { Severity, ThreatType, Tlp } from '../common/enums';
 import { badInput, InputProblem, notFound } from '../common/errors';
 import { checkId } from '../common/ids';
+import { orOmitted } from '../db/json';
 import type { Metrics } from '../common/metrics';
 import type { Page } from '../common/pagination';
 import { intRange, lookupKey, lookupKeys, optionalText, text, textList } from '../common/validate';
@@ -43,11 +44,12 @@ export interface SubmitResult {
  * call is not one group of equal date_added that a TAXII page must return whole.
  * It returns only what the statement decided; the rest of each row is the caller's own input (parsing 5,000 whole
  * rows, dates and arrays, was about a tenth of a call's time in Node).
+ * $1's rows are `upsertRow`s: empty arrays and nulls are left out, and come back as '{}' and NULL here.
  */
 export const UPSERT_INDICATORS_SQL = `INSERT INTO indicators (seq, observable_id, author_id, tlp, recipient_org_ids, recipient_group_ids, confidence, severity,
                          threat_types, tags, valid_from, valid_until, description, created_by, updated_by, first_reported, last_reported)
- SELECT x.seq, x.observable_id, $2, x.tlp, x.recipient_org_ids, x.recipient_group_ids, x.confidence, x.severity,
-        x.threat_types, x.tags, coalesce(x.valid_from, now()), x.valid_until, x.description, $3, $3, x.t, x.t
+ SELECT x.seq, x.observable_id, $2, x.tlp, coalesce(x.recipient_org_ids, '{}'), coalesce(x.recipient_group_ids, '{}'), x.confidence, x.severity,
+        coalesce(x.threat_types, '{}'), coalesce(x.tags, '{}'), coalesce(x.valid_from, now()), x.valid_until, x.description, $3, $3, x.t, x.t
    FROM (SELECT r.*, nextval('indicators_seq_seq'::regclass) AS seq, clock_timestamp() AS t
            FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (observable_id uuid, tlp text, recipient_org_ids uuid[], recipient_group_ids uuid[],
                 confidence int, severity text, threat_types text[], tags text[], valid_from timestamptz, valid_until timestamptz, description text))
@@ -61,6 +63,19 @@ export const UPSERT_INDICATORS_SQL = `INSERT INTO indicators (seq, observable_id
    valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until, description = EXCLUDED.description,
    revoked = false, revoked_reason = NULL, revoked_at = NULL, last_reported = clock_timestamp(), updated_by = EXCLUDED.updated_by
  RETURNING id, seq, observable_id, valid_from, valid_until, first_reported, last_reported, created_by, (xmax = 0) AS inserted`;
+
+/**
+ * One row of UPSERT_INDICATORS_SQL's $1. Empty arrays and nulls are left out of the JSON (undefined is not
+ * serialised): PostgreSQL parsed 5,000 rows with them in 44 ms and without them in 17 (jsonb_to_recordset,
+ * PostgreSQL 15), and a bulk feed's items seldom name recipients, validity or a description.
+ */
+export function upsertRow(r: Omit<IndicatorRow, 'index' | 'key'>, observableId: string) {
+  return {
+    observable_id: observableId, tlp: r.tlp, recipient_org_ids: orOmitted(r.recipient_org_ids), recipient_group_ids: orOmitted(r.recipient_group_ids),
+    confidence: r.confidence, severity: r.severity, threat_types: orOmitted(r.threat_types), tags: orOmitted(r.tags),
+    valid_from: r.valid_from ?? undefined, valid_until: r.valid_until ?? undefined, description: r.description ?? undefined,
+  };
+}
 
 /** What UPSERT_INDICATORS_SQL returns of each row: the columns the statement, not the caller, decided. */
 interface WrittenRow {
@@ -153,11 +168,7 @@ export class IndicatorService {
         const payload = unique.map((r) => {
           const observableId = obsId.get(r.key)!;
           byObservable.set(observableId, r);
-          return {
-            observable_id: observableId, tlp: r.tlp, recipient_org_ids: r.recipient_org_ids, recipient_group_ids: r.recipient_group_ids,
-            confidence: r.confidence, severity: r.severity, threat_types: r.threat_types, tags: r.tags, valid_from: r.valid_from,
-            valid_until: r.valid_until, description: r.description,
-          };
+          return upsertRow(r, observableId);
         });
         const actor = actorName(p);
         await shareAddressSpace(m);

@@ -97,9 +97,9 @@ export async function ensureObservableRows(m: EntityManager, items: CheckedObser
   return rows;
 }
 
-/** `items` as the JSON array of {type, value, net} that the statements above take. */
-function observablesJson(items: CheckedObservable[]): string {
-  return JSON.stringify(items.map(({ type, value, net }) => ({ type, value, net })));
+/** `items` as the JSON array of {type, value, net} that the statements above take (a null net left out, read as NULL). */
+export function observablesJson(items: CheckedObservable[]): string {
+  return JSON.stringify(items.map(({ type, value, net }) => ({ type, value, net: net ?? undefined })));
 }
 
 /** The tables that link an object to the observables it names. */

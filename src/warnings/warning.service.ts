@@ -5,6 +5,7 @@ import { SEVERITY_ORDER, Severity, severitiesFrom, type Tlp, type WarningKind } 
 import { badInput } from '../common/errors';
 import type { Metrics } from '../common/metrics';
 import type { Page } from '../common/pagination';
+import { orOmitted } from '../db/json';
 import { keysetPage } from '../db/paging';
 import type { WarningBroker } from './broker';
 import { WarningEntity } from './warning.entity';
@@ -66,6 +67,14 @@ export interface NewIndicator {
   type: string;
   value: string;
   net: string | null;
+}
+
+/** A candidate as raiseForNewIndicators' $1 takes it: without empty arrays or a null net (see upsertRow's note). */
+function candidateRow(c: NewIndicator) {
+  return {
+    id: c.id, seq: c.seq, author_id: c.author_id, tlp: c.tlp, recipient_org_ids: orOmitted(c.recipient_org_ids), recipient_group_ids: orOmitted(c.recipient_group_ids),
+    severity: c.severity, threat_types: orOmitted(c.threat_types), type: c.type, value: c.value, net: c.net ?? undefined,
+  };
 }
 
 /**
@@ -130,7 +139,11 @@ export class WarningService {
     }
     const inserted: { kind: string; n: number; seq: string }[] = await m.query(
       `WITH src AS MATERIALIZED (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(id uuid, seq bigint, author_id uuid, tlp text, recipient_org_ids uuid[],
+         -- Empty arrays and a null net are left out of $1 (candidateRow).
+         SELECT s.id, s.seq, s.author_id, s.tlp, coalesce(s.recipient_org_ids, '{}') AS recipient_org_ids,
+                coalesce(s.recipient_group_ids, '{}') AS recipient_group_ids, s.severity, coalesce(s.threat_types, '{}') AS threat_types,
+                s.type, s.value, s.net
+           FROM jsonb_to_recordset($1::jsonb) AS s(id uuid, seq bigint, author_id uuid, tlp text, recipient_org_ids uuid[],
                 recipient_group_ids uuid[], severity text, threat_types text[], type text, value text, net inet)
        ), prefixes AS MATERIALIZED (
          SELECT * FROM threatfed_approved_prefixes()
@@ -166,7 +179,7 @@ export class WarningService {
          RETURNING seq, kind
        )
        SELECT kind, count(*)::int AS n, max(seq)::text AS seq FROM (SELECT seq, kind FROM severe UNION ALL SELECT seq, kind FROM exposed) x GROUP BY kind`,
-      [JSON.stringify(candidates), severe],
+      [JSON.stringify(candidates.map(candidateRow)), severe],
     );
     if (!inserted.length) return;
     const max = inserted.map((r) => BigInt(r.seq)).reduce((a, b) => (b > a ? b : a));
