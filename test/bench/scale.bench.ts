@@ -452,11 +452,16 @@ describe('national scale', () => {
     env.floor = await startFloor(env.bench!.dbUrl, env.orgIds.VNPT);
     const sample = await post(agent, url, env.tokens.VNPT, JSON.stringify({ query: LOOKUP, variables: { v: hot[1].value } }));
     expect(sample.json.data.observable.indicators.edges.length).toBeGreaterThanOrEqual(4);
-    const lookups = async (target: string, query: string, seconds: number) => {
+    // CPU per request of each leg, summed over the measured legs: the server under test (its own process), the bench
+    // process (the floor's server and every client), and PostgreSQL.
+    const legCpu = { subj: { n: 0, server: 0, bench: 0, pg: 0 }, floor: { n: 0, server: 0, bench: 0, pg: 0 } };
+    const lookups = async (target: string, query: string, seconds: number, leg?: keyof typeof legCpu) => {
       const lagent = new http.Agent({ keepAlive: true, maxSockets: 8 });
       const end = Date.now() + seconds * 1000;
       let n = 0;
       let bad = 0;
+      const c0 = cpuMs();
+      const b0 = process.cpuUsage();
       const t0 = now();
       await Promise.all(
         Array.from({ length: 8 }, async (_, c) => {
@@ -468,9 +473,19 @@ describe('national scale', () => {
           }
         }),
       );
+      const rate = n / (msSince(t0) / 1000);
+      if (leg) {
+        const c1 = cpuMs();
+        const b = process.cpuUsage(b0);
+        const acc = legCpu[leg];
+        acc.n += n;
+        acc.server += c1.server - c0.server;
+        acc.pg += c1.postgres - c0.postgres;
+        acc.bench += (b.user + b.system) / 1000;
+      }
       lagent.destroy();
       expect(bad).toBe(0);
-      return n / (msSince(t0) / 1000);
+      return rate;
     };
     const subj: number[] = [];
     const floor: number[] = [];
@@ -478,13 +493,19 @@ describe('national scale', () => {
     await lookups(env.floor.url, LOOKUP, 1);
     for (let r = 0; r < 2; r++) {
       mark(`lookups:start:${r}`);
-      subj.push(await lookups(url, LOOKUP, LOOKUP_S));
+      subj.push(await lookups(url, LOOKUP, LOOKUP_S, 'subj'));
       mark(`lookups:end:${r}`);
-      floor.push(await lookups(env.floor.url, LOOKUP, LOOKUP_S));
+      floor.push(await lookups(env.floor.url, LOOKUP, LOOKUP_S, 'floor'));
     }
     const sr = subj.reduce((a, b) => a + b) / subj.length;
     const fr = floor.reduce((a, b) => a + b) / floor.length;
-    out.push(`look-ups at 8 connections (2 x ${LOOKUP_S} s each, alternating): observable ${sr.toFixed(0)} req/s, bare node:http + pg floor ${fr.toFixed(0)} req/s, ratio ${(sr / fr).toFixed(2)}`);
+    const us = (ms: number, n: number) => ((ms * 1000) / n).toFixed(0);
+    const { subj: sc, floor: fc } = legCpu;
+    out.push(
+      `look-ups at 8 connections (2 x ${LOOKUP_S} s each, alternating): observable ${sr.toFixed(0)} req/s, bare node:http + pg floor ${fr.toFixed(0)} req/s, ratio ${(sr / fr).toFixed(2)}; ` +
+        `CPU per request: ThreatFed's server ${us(sc.server, sc.n)} µs, its clients ${us(sc.bench, sc.n)} µs, PostgreSQL ${us(sc.pg, sc.n)} µs; ` +
+        `the floor's server and clients ${us(fc.bench, fc.n)} µs, PostgreSQL ${us(fc.pg, fc.n)} µs`,
+    );
     agent.destroy();
     const load1 = os.loadavg();
     out.push(`memory: the server process's maximum RSS, sampled every 100 ms throughout: ${(maxRss / 2 ** 20).toFixed(0)} MB`);
