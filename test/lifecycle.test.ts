@@ -155,8 +155,26 @@ describe('a start that fails', () => {
       expect(code).not.toBe('hung');
       expect(code).not.toBe(0);
       expect(Date.now() - startedAt).toBeLessThan(15_000);
-      expect(s.err()).toContain(`port ${port} is already in use (EADDRINUSE)`);
+      expect(s.err()).toContain(`port ${port} is already in use (EADDRINUSE); stop the program using it or set PORT to a free port`);
       expect(s.err()).not.toMatch(/"error":"undefined"/);
+      expect(postgresProcessesOf(pgDir)).toEqual([]);
+    } finally {
+      blocker.close();
+    }
+  }, 30_000);
+
+  it('names METRICS_PORT, not PORT, when the metrics port is the one taken', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as net.AddressInfo;
+    try {
+      const s = start({ METRICS_PORT: String(port) });
+      const code = await Promise.race([s.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))]);
+      expect(code).not.toBe('hung');
+      expect(code).not.toBe(0);
+      expect(s.err()).toContain(`cannot listen on 127.0.0.1:${port}: port ${port} is already in use (EADDRINUSE)`);
+      expect(s.err()).toContain('set METRICS_PORT to a free port (or to off)');
+      expect(s.err()).not.toContain('set PORT');
       expect(postgresProcessesOf(pgDir)).toEqual([]);
     } finally {
       blocker.close();

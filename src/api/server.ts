@@ -119,6 +119,8 @@ export async function startServer(config: ServerConfig, services: Services, opts
   const housekeeping = startHousekeeping(services, { auditRetentionS: config.auditRetentionS });
 
   let metrics: MetricsListener | undefined;
+  // Which listener a failed listen belongs to, so that its message names the right setting.
+  let binding: Binding = { host: config.host, port: config.port, hostSetting: 'HOST', portSetting: 'PORT' };
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -127,14 +129,17 @@ export async function startServer(config: ServerConfig, services: Services, opts
         resolve();
       });
     });
-    if (config.metricsPort != null) metrics = await startMetricsListener(services, config.metricsHost ?? '127.0.0.1', config.metricsPort);
+    if (config.metricsPort != null) {
+      binding = { host: config.metricsHost ?? '127.0.0.1', port: config.metricsPort, hostSetting: 'METRICS_HOST', portSetting: 'METRICS_PORT' };
+      metrics = await startMetricsListener(services, binding.host, binding.port);
+    }
   } catch (err) {
     await ws.close();
     await housekeeping.stop();
     await services.warningHub.stop();
     await apollo.stop();
     const code = (err as NodeJS.ErrnoException).code;
-    throw code && (err as NodeJS.ErrnoException).syscall === 'listen' ? new Error(listenErrorText(err as NodeJS.ErrnoException, config)) : err;
+    throw code && (err as NodeJS.ErrnoException).syscall === 'listen' ? new Error(listenErrorText(err as NodeJS.ErrnoException, binding)) : err;
   }
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -156,16 +161,25 @@ export async function startServer(config: ServerConfig, services: Services, opts
   };
 }
 
+/** A listener's address and the settings that choose it. */
+interface Binding {
+  host: string;
+  port: number;
+  hostSetting: 'HOST' | 'METRICS_HOST';
+  portSetting: 'PORT' | 'METRICS_PORT';
+}
+
 /** What a failed listen means for whoever started the server, and what to do about it. */
-function listenErrorText(err: NodeJS.ErrnoException, { host, port }: Pick<Config, 'host' | 'port'>): string {
+function listenErrorText(err: NodeJS.ErrnoException, { host, port, hostSetting, portSetting }: Binding): string {
   const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const orOff = portSetting === 'METRICS_PORT' ? ' (or to off)' : '';
   switch (err.code) {
     case 'EADDRINUSE':
-      return `cannot listen on ${where}: port ${port} is already in use (EADDRINUSE); stop the program using it or set PORT to a free port`;
+      return `cannot listen on ${where}: port ${port} is already in use (EADDRINUSE); stop the program using it or set ${portSetting} to a free port${orOff}`;
     case 'EACCES':
-      return `cannot listen on ${where}: permission denied (EACCES); ports below 1024 need privileges, set PORT to 1024 or above`;
+      return `cannot listen on ${where}: permission denied (EACCES); ports below 1024 need privileges, set ${portSetting} to 1024 or above${orOff}`;
     case 'EADDRNOTAVAIL':
-      return `cannot listen on ${where}: HOST ${host} is not an address of this machine (EADDRNOTAVAIL)`;
+      return `cannot listen on ${where}: ${hostSetting} ${host} is not an address of this machine (EADDRNOTAVAIL)`;
     default:
       return `cannot listen on ${where}: ${err.message}`;
   }

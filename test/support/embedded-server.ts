@@ -21,7 +21,8 @@ export function spawnDist(entry: 'main' | 'cli', dataDir: string, args: string[]
   const file = path.join(DIST, entry === 'main' ? 'main.js' : 'cli/index.js');
   if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` (npm test does it first)`);
   const child = spawn(process.execPath, [file, ...args], {
-    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production', ...env },
+    // METRICS_PORT 0: a free port, so that a server already running on this machine (its metrics on 9464) does not fail these.
+    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
