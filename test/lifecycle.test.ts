@@ -29,6 +29,21 @@ function start(env: Record<string, string> = {}): Spawned {
   return s;
 }
 
+/** Starts the server with `setting` naming a port that another program holds, and waits (15 s at most) for it to exit. */
+async function startWithPortTaken(setting: 'PORT' | 'METRICS_PORT'): Promise<{ s: Spawned; port: number; code: number | null | 'hung'; ms: number }> {
+  const blocker = net.createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const { port } = blocker.address() as net.AddressInfo;
+  try {
+    const s = start({ [setting]: String(port) });
+    const startedAt = Date.now();
+    const code = await Promise.race([s.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))]);
+    return { s, port, code, ms: Date.now() - startedAt };
+  } finally {
+    blocker.close();
+  }
+}
+
 async function sql<T>(query: string): Promise<T[]> {
   const port = Number(fs.readFileSync(path.join(dataDir, 'pg-port'), 'utf8'));
   const client = new Client({ connectionString: embeddedUrl(port) });
@@ -145,40 +160,23 @@ describe('a start that fails', () => {
   });
 
   it('exits non-zero when the HTTP port is taken, names the port, and stops its database', async () => {
-    const blocker = net.createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const { port } = blocker.address() as net.AddressInfo;
-    try {
-      const s = start({ PORT: String(port) });
-      const startedAt = Date.now();
-      const code = await Promise.race([s.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))]);
-      expect(code).not.toBe('hung');
-      expect(code).not.toBe(0);
-      expect(Date.now() - startedAt).toBeLessThan(15_000);
-      expect(s.err()).toContain(`port ${port} is already in use (EADDRINUSE); stop the program using it or set PORT to a free port`);
-      expect(s.err()).not.toMatch(/"error":"undefined"/);
-      expect(postgresProcessesOf(pgDir)).toEqual([]);
-    } finally {
-      blocker.close();
-    }
+    const { s, port, code, ms } = await startWithPortTaken('PORT');
+    expect(code).not.toBe('hung');
+    expect(code).not.toBe(0);
+    expect(ms).toBeLessThan(15_000);
+    expect(s.err()).toContain(`port ${port} is already in use (EADDRINUSE); stop the program using it or set PORT to a free port`);
+    expect(s.err()).not.toMatch(/"error":"undefined"/);
+    expect(postgresProcessesOf(pgDir)).toEqual([]);
   }, 30_000);
 
   it('names METRICS_PORT, not PORT, when the metrics port is the one taken', async () => {
-    const blocker = net.createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const { port } = blocker.address() as net.AddressInfo;
-    try {
-      const s = start({ METRICS_PORT: String(port) });
-      const code = await Promise.race([s.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))]);
-      expect(code).not.toBe('hung');
-      expect(code).not.toBe(0);
-      expect(s.err()).toContain(`cannot listen on 127.0.0.1:${port}: port ${port} is already in use (EADDRINUSE)`);
-      expect(s.err()).toContain('set METRICS_PORT to a free port (or to off)');
-      expect(s.err()).not.toContain('set PORT');
-      expect(postgresProcessesOf(pgDir)).toEqual([]);
-    } finally {
-      blocker.close();
-    }
+    const { s, port, code } = await startWithPortTaken('METRICS_PORT');
+    expect(code).not.toBe('hung');
+    expect(code).not.toBe(0);
+    expect(s.err()).toContain(`cannot listen on 127.0.0.1:${port}: port ${port} is already in use (EADDRINUSE)`);
+    expect(s.err()).toContain('set METRICS_PORT to a free port (or to off)');
+    expect(s.err()).not.toContain('set PORT');
+    expect(postgresProcessesOf(pgDir)).toEqual([]);
   }, 30_000);
 
   it('says why the embedded PostgreSQL did not start (its port taken) instead of "undefined"', async () => {
