@@ -1,9 +1,11 @@
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
+import { installTypeParsers } from '../db/pg-types';
 import { ENTITIES } from './entities';
 
 /** The one way the app, the CLI and the tests build a data source. The schema only ever comes from migrations. */
 export function createDataSource(url: string, opts: { poolSize?: number; applicationName?: string } = {}): DataSource {
+  installTypeParsers();
   return new DataSource({
     type: 'postgres',
     url,
