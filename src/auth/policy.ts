@@ -21,33 +21,37 @@ export interface Predicate {
  * and the author's ancestors read everything but RED.
  */
 export function visibleTo(p: Principal, t: string): Predicate {
-  const n = (name: string) => `pol_${t}_${name}`;
+  // Named for the principal, not the alias: a statement reading several tables under the rule binds each value once.
+  const n = (name: string) => `pol_${name}`;
   const params: Record<string, unknown> = {
     [n('org')]: p.orgId,
     [n('self')]: [p.orgId],
     [n('lineage')]: p.lineage,
   };
+  if (p.descendants.length) params[n('desc')] = p.descendants;
+  if (p.groupsLineage.length) params[n('glin')] = p.groupsLineage;
+  if (p.groupsSelf.length) params[n('gself')] = p.groupsSelf;
+  // The text depends on the alias and the principal's shape only: built once per pair, as each request asks for it.
+  const key = `${t}|${policyShape(p)}`;
+  let sql = policyText.get(key);
+  if (sql === undefined) {
+    sql = visibleToText(p, t, n);
+    if (policyText.size < 1000) policyText.set(key, sql);
+  }
+  return { sql, params };
+}
+
+const policyText = new Map<string, string>();
+
+function visibleToText(p: Principal, t: string, n: (name: string) => string): string {
   const parts = [`${t}.tlp IN ('CLEAR','GREEN')`, `${t}.author_id = :${n('org')}`];
-  if (p.descendants.length) {
-    params[n('desc')] = p.descendants;
-    parts.push(`(${t}.tlp <> 'RED' AND ${t}.author_id = ANY(CAST(:${n('desc')} AS uuid[])))`);
-  }
+  if (p.descendants.length) parts.push(`(${t}.tlp <> 'RED' AND ${t}.author_id = ANY(CAST(:${n('desc')} AS uuid[])))`);
   if (p.isCoordinator) parts.push(`${t}.tlp IN ('AMBER','AMBER_STRICT')`);
-
-  let amberGroups = '';
-  if (p.groupsLineage.length) {
-    params[n('glin')] = p.groupsLineage;
-    amberGroups = ` OR ${t}.recipient_group_ids && CAST(:${n('glin')} AS uuid[])`;
-  }
+  const amberGroups = p.groupsLineage.length ? ` OR ${t}.recipient_group_ids && CAST(:${n('glin')} AS uuid[])` : '';
   parts.push(`(${t}.tlp = 'AMBER' AND (${t}.recipient_org_ids && CAST(:${n('lineage')} AS uuid[])${amberGroups}))`);
-
-  let strictGroups = '';
-  if (p.groupsSelf.length) {
-    params[n('gself')] = p.groupsSelf;
-    strictGroups = ` OR ${t}.recipient_group_ids && CAST(:${n('gself')} AS uuid[])`;
-  }
+  const strictGroups = p.groupsSelf.length ? ` OR ${t}.recipient_group_ids && CAST(:${n('gself')} AS uuid[])` : '';
   parts.push(`(${t}.tlp IN ('AMBER_STRICT','RED') AND (${t}.recipient_org_ids && CAST(:${n('self')} AS uuid[])${strictGroups}))`);
-  return { sql: `(${parts.join(' OR ')})`, params };
+  return `(${parts.join(' OR ')})`;
 }
 
 /**
