@@ -1,17 +1,5 @@
 import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
-
-/**
- * Builds an entity from a raw row (`SELECT *` / `RETURNING *` column names) by the entity's column
- * metadata, without a second query: for rows a statement has just written and returned.
- */
-export function fromRow<T extends ObjectLiteral>(m: EntityManager, target: EntityTarget<T>, row: Record<string, unknown>): T {
-  const meta = m.connection.getMetadata(target);
-  const entity = meta.create() as T;
-  for (const col of meta.columns) {
-    if (col.databaseName in row) (entity as Record<string, unknown>)[col.propertyName] = row[col.databaseName];
-  }
-  return entity;
-}
+import type { ColumnIndex } from './prepared';
 
 /** Entities of one table read under a column prefix (`h_seq`, `h_id`, …) beside other columns in one statement. */
 export interface PrefixedColumns<T> {
@@ -19,6 +7,8 @@ export interface PrefixedColumns<T> {
   select(alias: string): string;
   /** The entity from a row's prefixed columns; null when the prefixed id is NULL (an outer join found nothing). */
   build(row: Record<string, unknown>): T | null;
+  /** `build` for rows as arrays whose columns are at `columns` (preparedRead's); the positions are worked out once per index. */
+  reader(columns: ColumnIndex): (row: readonly unknown[]) => T | null;
 }
 
 const made = new WeakMap<EntityMetadata, Map<string, PrefixedColumns<ObjectLiteral>>>();
@@ -39,6 +29,7 @@ export function prefixedColumns<T extends ObjectLiteral>(m: EntityManager, targe
 function build(meta: EntityMetadata, prefix: string): PrefixedColumns<ObjectLiteral> {
   const pairs = meta.columns.map((c) => [c.propertyName, `${prefix}${c.databaseName}`, c.databaseName] as const);
   const idKey = `${prefix}${meta.primaryColumns[0].databaseName}`;
+  const readers = new WeakMap<ColumnIndex, (row: readonly unknown[]) => ObjectLiteral | null>();
   return {
     select: (alias) => pairs.map(([, key, col]) => `${alias}.${col} AS "${key}"`).join(', '),
     build: (row) => {
@@ -46,6 +37,22 @@ function build(meta: EntityMetadata, prefix: string): PrefixedColumns<ObjectLite
       const entity = meta.create() as Record<string, unknown>;
       for (const [prop, key] of pairs) entity[prop] = row[key];
       return entity;
+    },
+    reader: (columns) => {
+      let read = readers.get(columns);
+      if (!read) {
+        // Columns the statement does not read are left unset, as build leaves them.
+        const at = pairs.flatMap(([prop, key]) => (columns.has(key) ? [[prop, columns.get(key)!] as const] : []));
+        const idAt = columns.get(idKey);
+        read = (row) => {
+          if (idAt === undefined || row[idAt] == null) return null;
+          const entity = meta.create() as Record<string, unknown>;
+          for (const [prop, i] of at) entity[prop] = row[i];
+          return entity;
+        };
+        readers.set(columns, read);
+      }
+      return read;
     },
   };
 }

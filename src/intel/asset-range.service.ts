@@ -104,9 +104,10 @@ export class AssetRangeService {
              ORDER BY x.seq DESC LIMIT :limit`,
       params,
     }));
-    const rows = await preparedRead<Record<string, unknown>>(this.db, statement, params);
-    const build = this.pageRows;
-    const items = rows.map((r): IndicatorEntity => Object.assign(build.indicator.build(r)!, { observable: build.observable.build(r)! }));
+    const { rows, columns } = await preparedRead(this.db, statement, params);
+    const indicatorOf = this.pageRows.indicator.reader(columns);
+    const observableOf = this.pageRows.observable.reader(columns);
+    const items = rows.map((r): IndicatorEntity => Object.assign(indicatorOf(r)!, { observable: observableOf(r)! }));
     return pageOfRows(scope, items, limit, count);
   }
 

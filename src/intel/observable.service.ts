@@ -3,8 +3,8 @@ import { policyShape, visibleTo } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { ObservableType, SEVERITY_ORDER, Severity } from '../common/enums';
 import { badInput } from '../common/errors';
-import { fromRow, prefixedColumns, type PrefixedColumns } from '../db/hydrate';
-import { compileNamed, preparedRead } from '../db/prepared';
+import { prefixedColumns, type PrefixedColumns } from '../db/hydrate';
+import { compileNamed, preparedRead, type ColumnIndex } from '../db/prepared';
 import { normalizeObservable } from './normalize';
 import { IndicatorEntity } from './indicator.entity';
 import { ObservableEntity } from './observable.entity';
@@ -28,18 +28,16 @@ const EMPTY_STATS: ObservableStats = {
 /** Whole observable rows, for withStats. */
 const OBSERVABLES = { from: 'observables o', columns: 'o.id, o.type, o.value, o.net, o.created_at' };
 
-interface StatsRow {
-  id: string;
-  seen: number;
-  reporters: string[];
-  n: number;
-  max_conf: number;
-  max_sev: number;
-  first_seen: Date;
-  last_seen: Date;
-  s_total: string | null;
-  s_first_seen: Date | null;
-  s_last_seen: Date | null;
+/** withStats' statistics columns. */
+const STAT_COLUMNS = ['id', 'seen', 'reporters', 'n', 'max_conf', 'max_sev', 'first_seen', 'last_seen', 's_total', 's_first_seen', 's_last_seen'] as const;
+type StatColumns = Record<(typeof STAT_COLUMNS)[number], number>;
+const statPositions = new WeakMap<ColumnIndex, StatColumns>();
+
+/** Where withStats' statistics columns are in its rows: worked out once per statement. */
+function statColumns(columns: ColumnIndex): StatColumns {
+  let at = statPositions.get(columns);
+  if (!at) statPositions.set(columns, (at = Object.fromEntries(STAT_COLUMNS.map((c) => [c, columns.get(c)!])) as StatColumns));
+  return at;
 }
 
 /**
@@ -147,21 +145,30 @@ export class ObservableService {
         WHERE ${where}${visibleOnly ? ' AND (ia.seen > 0 OR sa.total IS NOT NULL)' : ''}${head ? ' ORDER BY o.id, h.seq DESC' : ''}`;
       return { sql, params: all };
     });
-    const rows = await preparedRead<StatsRow & Record<string, unknown>>(this.db, statement, all);
+    const { rows, columns } = await preparedRead(this.db, statement, all);
+    const observableOf = this.observableRows.reader(columns);
+    const headOf = head ? this.headRows.reader(columns) : null;
+    const at = statColumns(columns);
     const out = new Map<string, Visible>();
     for (const r of rows) {
-      let found = out.get(r.id);
+      const id = r[at.id] as string;
+      let found = out.get(id);
       if (!found) {
-        found = { observable: fromRow(this.db.manager, ObservableEntity, r), stats: statsOf(r), ...(head ? { head: [] } : {}) };
-        out.set(r.id, found);
+        found = { observable: observableOf(r)!, stats: statsOf(r, at), ...(head ? { head: [] } : {}) };
+        out.set(id, found);
       }
-      const e = head ? this.headRows.build(r) : null;
+      const e = headOf?.(r);
       if (e) {
         e.observable = found.observable;
         found.head!.push(e);
       }
     }
     return [...out.values()];
+  }
+
+  /** The observable's own columns of withStats' rows (as many as `source.columns` names). */
+  private get observableRows(): PrefixedColumns<ObservableEntity> {
+    return prefixedColumns(this.db.manager, ObservableEntity, '');
   }
 
   /** A look-up's head indicators, read beside the observable as `h_…` columns. */
@@ -178,22 +185,26 @@ export interface Visible {
   head?: IndicatorEntity[];
 }
 
-function statsOf(r: StatsRow): ObservableStats {
+function statsOf(r: readonly unknown[], at: StatColumns): ObservableStats {
   const st: ObservableStats = { ...EMPTY_STATS, reporterIds: [] };
-  if (r.n > 0) {
+  const n = r[at.n] as number;
+  if (n > 0) {
     Object.assign(st, {
-      reporterIds: r.reporters,
-      indicatorCount: r.n,
-      maxConfidence: r.max_conf,
-      maxSeverity: SEVERITY_ORDER[r.max_sev],
-      firstSeen: r.first_seen,
-      lastSeen: r.last_seen,
+      reporterIds: r[at.reporters] as string[],
+      indicatorCount: n,
+      maxConfidence: r[at.max_conf] as number,
+      maxSeverity: SEVERITY_ORDER[r[at.max_sev] as number],
+      firstSeen: r[at.first_seen] as Date,
+      lastSeen: r[at.last_seen] as Date,
     });
   }
-  if (r.s_total !== null) {
-    st.sightingCount = Number(r.s_total);
-    if (!st.firstSeen || r.s_first_seen! < st.firstSeen) st.firstSeen = r.s_first_seen;
-    if (!st.lastSeen || r.s_last_seen! > st.lastSeen) st.lastSeen = r.s_last_seen;
+  const sTotal = r[at.s_total] as string | null;
+  if (sTotal !== null) {
+    const sFirst = r[at.s_first_seen] as Date;
+    const sLast = r[at.s_last_seen] as Date;
+    st.sightingCount = Number(sTotal);
+    if (!st.firstSeen || sFirst < st.firstSeen) st.firstSeen = sFirst;
+    if (!st.lastSeen || sLast > st.lastSeen) st.lastSeen = sLast;
   }
   return st;
 }
