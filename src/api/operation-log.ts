@@ -45,8 +45,13 @@ export function noteOperation(record: OperationRecord | undefined, document: Doc
   if (!record || !operation) return;
   record.operationType = operation.operation;
   record.operationName = operation.name?.value;
-  record.operation = rootFields(document, operation.selectionSet);
+  let fields = rootFieldsOf.get(operation);
+  if (fields === undefined) rootFieldsOf.set(operation, (fields = rootFields(document, operation.selectionSet)));
+  record.operation = fields;
 }
+
+/** rootFields by operation: Apollo hands the same parsed document to every request with the same query text. */
+const rootFieldsOf = new WeakMap<OperationDefinitionNode, string>();
 
 /** Adds the codes of errors sent to the client (formatted: `extensions.code`). */
 export function noteErrors(record: OperationRecord | undefined, errors: readonly { extensions?: Record<string, unknown> | null }[] | undefined): void {
@@ -89,6 +94,7 @@ export function finishRecord(record: OperationRecord, metrics: Metrics, msg = 'r
   metrics.requests.inc(labels);
   if (record.operationType !== 'subscription') metrics.requestDuration.observe(labels, durationMs / 1000);
   for (const code of record.errorCodes) metrics.graphqlErrors.inc({ code });
+  if (!logger.enabled('info')) return;
   logger.info(msg, {
     requestId: record.requestId,
     transport: record.transport,
