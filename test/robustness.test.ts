@@ -1,4 +1,6 @@
+import http from 'node:http';
 import net from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +112,45 @@ describe('clear errors for malformed requests', () => {
     expect(literal.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     const variable = await t.app.gql(bkav, 'query($d: DateTimeISO) { indicators(filter: { reportedAfter: $d }) { totalCount } }', { d: 'yesterday' });
     expect(variable.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('a body that is not a JSON object or array is malformed JSON, whatever way it arrives', async () => {
+    for (const [body, headers] of [
+      ['{"query": ', {}],
+      ['"{ me { subject } }"', {}],
+      ['{"query": "{ me { subject } }"', { 'content-type': 'application/json; charset=UTF-8' }],
+    ] as [string, Record<string, string>][]) {
+      const res = await post(body, headers);
+      expect(res.status, body).toBe(400);
+      expect(await res.json(), body).toEqual({ errors: [{ message: 'malformed JSON request body', extensions: { code: 'BAD_USER_INPUT' } }] });
+    }
+    // Chunked, without a Content-Length.
+    const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(t.app.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bkav}` } }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write('{"query": ');
+      req.end();
+    });
+    expect(chunked.status).toBe(400);
+    expect(JSON.parse(chunked.body).errors[0].message).toBe('malformed JSON request body');
+  });
+
+  it('a UTF-8 body is read with or without a byte-order mark, plain or compressed', async () => {
+    const query = JSON.stringify({ query: '{ me { subject organization { code } } }' });
+    for (const [body, headers] of [
+      [query, { 'content-type': 'application/json; charset=utf-8' }],
+      [`\ufeff${query}`, {}],
+      [gzipSync(query), { 'content-encoding': 'gzip' }],
+    ] as [string | Buffer, Record<string, string>][]) {
+      const res = await fetch(t.app.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bkav}`, ...headers }, body });
+      const json = (await res.json()) as { data?: { me: { organization: { code: string } } } };
+      expect(res.status).toBe(200);
+      expect(json.data?.me.organization.code).toBe('BKAV');
+    }
   });
 
   it('a charset other than UTF-8 is named, not called malformed JSON', async () => {

@@ -11,6 +11,7 @@ import { mountConsole } from './console';
 import { createContext, type Context } from './context';
 import { formatError } from './errors';
 import { graphqlHandler } from './graphql-http';
+import { jsonBody } from './json-body';
 import { startHousekeeping } from './housekeeping';
 import { noteErrors, recordHttpRequest, type OperationRecord } from './operation-log';
 import { authenticate, LIMIT_RULES, PARSE_OPTIONS, pipelinePlugin } from './pipeline';
@@ -19,7 +20,8 @@ import { createSchema } from './schema';
 import type { Services } from './services';
 import { attachWebSocket } from './ws';
 
-const BODY_LIMIT = '1mb';
+/** The largest request body, in bytes: a 5,000-item bulk call fits. */
+const BODY_LIMIT = 1024 * 1024;
 
 export interface RunningServer {
   url: string;
@@ -89,7 +91,7 @@ export async function startServer(config: ServerConfig, services: Services, opts
       recordHttpRequest(res, 'http', services.metrics);
       next();
     },
-    express.json({ limit: BODY_LIMIT }),
+    jsonBody(BODY_LIMIT),
     graphqlHandler(apollo, async ({ req, res }) => {
       const record = res.locals.record as OperationRecord;
       return createContext(services, await authenticate(services, req.headers.authorization, 'http', record), undefined, record);
@@ -104,7 +106,7 @@ export async function startServer(config: ServerConfig, services: Services, opts
     if (!err || !err.status) return next(err);
     const message =
       err.type === 'entity.too.large'
-        ? `request body exceeds ${BODY_LIMIT.replace('mb', ' MiB')}`
+        ? `request body exceeds ${BODY_LIMIT / (1024 * 1024)} MiB`
         : err.type === 'charset.unsupported' || err.type === 'encoding.unsupported'
           ? `unsupported ${err.type === 'charset.unsupported' ? `charset "${err.charset}"` : 'content encoding'}: send JSON in UTF-8`
           : 'malformed JSON request body';
