@@ -20,12 +20,20 @@ const NO_TOPICS: PubSub = {
   },
 };
 
-/** Resolver instances for type-graphql; an inherited field resolver runs on the subclass's instance. */
+/**
+ * Resolver instances for type-graphql; an inherited field resolver runs on the subclass's instance. type-graphql asks
+ * at every call of a field resolver, so each class's answer is kept.
+ */
 function containerOf(instances: object[]): ContainerType {
+  const found = new Map<Function, object>();
   return {
     get(cls: Function) {
-      const hit = instances.find((i) => i.constructor === cls) ?? instances.find((i) => i instanceof cls);
-      if (!hit) throw new Error(`no resolver instance for ${cls.name}`);
+      let hit = found.get(cls);
+      if (!hit) {
+        hit = instances.find((i) => i.constructor === cls) ?? instances.find((i) => i instanceof cls);
+        if (!hit) throw new Error(`no resolver instance for ${cls.name}`);
+        found.set(cls, hit);
+      }
       return hit;
     },
   };
