@@ -101,4 +101,3 @@ export function installTypeParsers(): void {
   pg.types.setTypeParser(TIMESTAMPTZ_OID, parseTimestamptz);
   for (const oid of STRING_ARRAY_OIDS) pg.types.setTypeParser(oid, stringArrayParser(pg.types.getTypeParser(oid, 'text')));
 }
-
