@@ -139,6 +139,21 @@ describe('clear errors for malformed requests', () => {
     expect(JSON.parse(chunked.body).errors[0].message).toBe('malformed JSON request body');
   });
 
+  it('POST /graphql/ (Express\'s route) answers as POST /graphql (served straight from the HTTP server)', async () => {
+    const via = (path: string, body: string) =>
+      fetch(t.app.url.replace(/\/graphql$/, path), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bkav}` }, body });
+    for (const path of ['/graphql', '/graphql/']) {
+      const ok = await via(path, JSON.stringify({ query: '{ me { organization { code } } }' }));
+      expect(ok.status, path).toBe(200);
+      expect(ok.headers.get('x-request-id'), path).toMatch(/^[0-9a-f-]{36}$/);
+      expect(((await ok.json()) as { data: { me: { organization: { code: string } } } }).data.me.organization.code, path).toBe('BKAV');
+      const bad = await via(path, '{"query": ');
+      expect(bad.status, path).toBe(400);
+      expect(bad.headers.get('content-type'), path).toMatch(/^application\/json/);
+      expect(await bad.json(), path).toEqual({ errors: [{ message: 'malformed JSON request body', extensions: { code: 'BAD_USER_INPUT' } }] });
+    }
+  });
+
   it('a UTF-8 body is read with or without a byte-order mark, plain or compressed', async () => {
     const query = JSON.stringify({ query: '{ me { subject organization { code } } }' });
     for (const [body, headers] of [

@@ -1,4 +1,6 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import express, { type Request, type Response } from 'express';
+import type { RequestWithBody } from './graphql-http';
 
 /** `application/json`, with no charset or UTF-8's: what GraphQL clients send. */
 const PLAIN_JSON = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
@@ -12,10 +14,11 @@ const PLAIN_JSON = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
  */
 export function jsonBody(limit: number) {
   const general = express.json({ limit });
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req: RequestWithBody, res: ServerResponse, next: (err?: unknown) => void): void => {
     const length = req.headers['content-length'];
     if (req.method !== 'POST' || length === undefined || !(Number(length) <= limit) || req.headers['content-encoding'] !== undefined || !PLAIN_JSON.test(req.headers['content-type'] ?? '')) {
-      general(req, res, next);
+      // body-parser reads plain node:http requests too.
+      general(req as Request, res as Response, next);
       return;
     }
     const chunks: Buffer[] = [];

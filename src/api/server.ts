@@ -4,17 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { ErrorCode } from '../common/errors';
+import express from 'express';
 import type { Config } from '../config';
 import { mountConsole } from './console';
-import { createContext, type Context } from './context';
+import type { Context } from './context';
 import { formatError } from './errors';
-import { graphqlHandler } from './graphql-http';
-import { jsonBody } from './json-body';
+import { graphqlRoute } from './graphql-route';
 import { startHousekeeping } from './housekeeping';
-import { noteErrors, recordHttpRequest, type OperationRecord } from './operation-log';
-import { authenticate, LIMIT_RULES, PARSE_OPTIONS, pipelinePlugin } from './pipeline';
+import { LIMIT_RULES, PARSE_OPTIONS, pipelinePlugin } from './pipeline';
 import { liveness, readiness, startMetricsListener, type MetricsListener } from './probes';
 import { createSchema } from './schema';
 import type { Services } from './services';
@@ -47,13 +44,15 @@ export async function startServer(config: ServerConfig, services: Services, opts
   app.disable('x-powered-by');
   const timeouts = opts.timeouts ?? HTTP_TIMEOUTS;
   // A client that sends less than it announced (or nothing) must not hold a connection for Node's default 300 s.
+  // Express until the GraphQL route exists; the server listens only after that.
+  let onRequest: http.RequestListener = app;
   const httpServer = http.createServer(
     {
       headersTimeout: timeouts.headersMs,
       requestTimeout: timeouts.requestMs,
       connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
     },
-    app,
+    (req, res) => onRequest(req, res),
   );
 
   const apollo = new ApolloServer<Context>({
@@ -83,36 +82,17 @@ export async function startServer(config: ServerConfig, services: Services, opts
   await apollo.start();
 
   let stopping = false;
-  // GraphQL first: Express tries each route in order, and this is the one that carries the load.
-  app.use(
-    '/graphql',
-    // Every request gets its log record and request id first, so that refusals before GraphQL (a bad token, a bad body) are logged too.
-    (_req: Request, res: Response, next: NextFunction) => {
-      recordHttpRequest(res, 'http', services.metrics);
-      next();
-    },
-    jsonBody(BODY_LIMIT),
-    graphqlHandler(apollo, async ({ req, res }) => {
-      const record = res.locals.record as OperationRecord;
-      return createContext(services, await authenticate(services, req.headers.authorization, 'http', record), undefined, record);
-    }),
-  );
+  const graphql = graphqlRoute(apollo, services, BODY_LIMIT);
+  // A POST to /graphql, which carries the load, goes straight to its route; everything else through Express.
+  onRequest = (req, res) => (graphql.takes(req) ? graphql.direct(req, res) : app(req, res));
+  // GraphQL first: Express tries each route in order.
+  app.use('/graphql', ...graphql.express);
   app.get('/healthz', liveness);
   app.get('/readyz', readiness(services, () => stopping));
   mountTaxii(app, services);
 
   // Body-parser failures (too large, bad JSON, a charset other than UTF-8) answered in GraphQL's error shape.
-  app.use((err: { status?: number; type?: string; charset?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (!err || !err.status) return next(err);
-    const message =
-      err.type === 'entity.too.large'
-        ? `request body exceeds ${BODY_LIMIT / (1024 * 1024)} MiB`
-        : err.type === 'charset.unsupported' || err.type === 'encoding.unsupported'
-          ? `unsupported ${err.type === 'charset.unsupported' ? `charset "${err.charset}"` : 'content encoding'}: send JSON in UTF-8`
-          : 'malformed JSON request body';
-    noteErrors(res.locals.record as OperationRecord | undefined, [{ extensions: { code: ErrorCode.BAD_USER_INPUT } }]);
-    res.status(err.status).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT } }] });
-  });
+  app.use(graphql.expressErrors);
   mountConsole(app, schema, services.tokens.audience);
 
   await services.warningHub.start();
