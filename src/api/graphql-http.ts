@@ -7,11 +7,11 @@ export type RequestWithBody = IncomingMessage & { body?: unknown };
 export type ResponseWithLocals = ServerResponse & { locals: Record<string, unknown> };
 
 /**
- * Apollo Server on an Express route (what @as-integrations/express5 does), answering a complete result with one
- * `res.end`: headers and body leave in one write, with no ETag computed over a POST's answer. Express's `send`
+ * Apollo Server over node:http (what @as-integrations/express5 does on an Express route), answering a complete
+ * result with one `res.end`: headers and body leave in one write, with no ETag computed over a POST's answer. Express's `send`
  * hashed every answer and turned it into a second buffer; under load the write system calls were the largest
  * single cost of a look-up. `req.body` comes from jsonBody before it. Plain node:http types: it serves POST /graphql
-straight from the HTTP server as well as on Express's route (graphql-route.ts).
+ * straight from the HTTP server as well as on Express's route (graphql-route.ts).
  */
 export function graphqlHandler<C extends BaseContext>(server: ApolloServer<C>, context: ContextFunction<[{ req: RequestWithBody; res: ResponseWithLocals }], C>) {
   server.assertStarted('graphqlHandler()');

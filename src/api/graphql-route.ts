@@ -71,7 +71,7 @@ export function graphqlRoute(apollo: ApolloServer<Context>, services: Services, 
         next();
       },
       readBody,
-      (req: Request, res: Response, next: NextFunction) => serve(req, res).catch(next),
+      (req: Request, res: Response) => serve(req, res).catch((e: unknown) => failed(e, res.locals.record as OperationRecord, res)),
     ],
     /** Express's error handler for the route: body failures answered, anything else passed on. */
     expressErrors: (err: BodyError, _req: Request, res: Response, next: NextFunction) => {
@@ -80,9 +80,13 @@ export function graphqlRoute(apollo: ApolloServer<Context>, services: Services, 
   };
 }
 
-/** An error outside Apollo's handling (it answers its own): logged with the request id, answered 500 and masked. */
+/**
+ * An error outside Apollo's handling (it answers its own), on either path: logged with the request id as
+ * logUnexpected logs one, answered 500 and masked as formatError masks one.
+ */
 function failed(err: unknown, record: OperationRecord, res: ServerResponse): void {
-  logger.error('request failed', { requestId: record.requestId, err: err instanceof Error ? err.message : String(err) });
+  const cause = err instanceof Error ? err : new Error(String(err));
+  logger.error('unhandled error', { requestId: record.requestId, transport: 'http', error: cause.message, stack: cause.stack });
   record.errorCodes.push(ErrorCode.INTERNAL_SERVER_ERROR);
   if (res.headersSent) {
     res.destroy();

@@ -43,9 +43,9 @@ export async function startServer(config: ServerConfig, services: Services, opts
   const app = express();
   app.disable('x-powered-by');
   const timeouts = opts.timeouts ?? HTTP_TIMEOUTS;
-  // A client that sends less than it announced (or nothing) must not hold a connection for Node's default 300 s.
   // Express until the GraphQL route exists; the server listens only after that.
   let onRequest: http.RequestListener = app;
+  // A client that sends less than it announced (or nothing) must not hold a connection for Node's default 300 s.
   const httpServer = http.createServer(
     {
       headersTimeout: timeouts.headersMs,
