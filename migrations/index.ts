@@ -17,6 +17,7 @@ import { ExposureAtIngest1796700000000 } from './1796700000000-ExposureAtIngest'
 import { WarningSeqUnderLock1796800000000 } from './1796800000000-WarningSeqUnderLock';
 import { RangeWithdrawal1796900000000 } from './1796900000000-RangeWithdrawal';
 import { WarningSeqQueue1796950000000 } from './1796950000000-WarningSeqQueue';
+import { ReferencesPerStatement1797000000000 } from './1797000000000-ReferencesPerStatement';
 
 export const MIGRATIONS = [
   Initial1795298023194,
@@ -36,4 +37,5 @@ export const MIGRATIONS = [
   WarningSeqUnderLock1796800000000,
   RangeWithdrawal1796900000000,
   WarningSeqQueue1796950000000,
+  ReferencesPerStatement1797000000000,
 ];

@@ -1,6 +1,7 @@
 import { Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { ObservableEntity } from '../intel/observable.entity';
 import { IncidentCategory, IncidentStatus, Severity } from '../common/enums';
+import { OrganizationEntity } from '../organizations/organization.entity';
 import { SharedObjectColumns } from '../organizations/shared-object.entity';
 
 @Entity('incidents')
@@ -9,6 +10,10 @@ import { SharedObjectColumns } from '../organizations/shared-object.entity';
 export class IncidentEntity extends SharedObjectColumns {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
+
+  @ManyToOne(() => OrganizationEntity, { onDelete: 'RESTRICT', nullable: false })
+  @JoinColumn({ name: 'author_id' })
+  author?: OrganizationEntity;
 
   @Column({ type: 'varchar', length: 200 })
   title!: string;

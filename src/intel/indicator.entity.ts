@@ -1,5 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { ObservableEntity } from './observable.entity';
+import { OrganizationEntity } from '../organizations/organization.entity';
 import { Severity, ThreatType } from '../common/enums';
 import { SharedObjectColumns } from '../organizations/shared-object.entity';
 
@@ -16,9 +17,15 @@ export class IndicatorEntity extends SharedObjectColumns {
   @Column({ name: 'observable_id', type: 'uuid' })
   observableId!: string;
 
-  @ManyToOne(() => ObservableEntity, { onDelete: 'RESTRICT', nullable: false })
+  /** Checked per statement, not by a foreign key (migration ReferencesPerStatement). */
+  @ManyToOne(() => ObservableEntity, { nullable: false, createForeignKeyConstraints: false })
   @JoinColumn({ name: 'observable_id' })
   observable?: ObservableEntity;
+
+  /** Checked per statement, not by a foreign key (migration ReferencesPerStatement). */
+  @ManyToOne(() => OrganizationEntity, { nullable: false, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'author_id' })
+  author?: OrganizationEntity;
 
   @Column({ type: 'smallint' })
   confidence!: number;

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { ObservableEntity } from './observable.entity';
+import { OrganizationEntity } from '../organizations/organization.entity';
 import { SharedObjectColumns } from '../organizations/shared-object.entity';
 
 @Entity('sightings')
@@ -9,6 +10,10 @@ import { SharedObjectColumns } from '../organizations/shared-object.entity';
 export class SightingEntity extends SharedObjectColumns {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
+
+  @ManyToOne(() => OrganizationEntity, { onDelete: 'RESTRICT', nullable: false })
+  @JoinColumn({ name: 'author_id' })
+  author?: OrganizationEntity;
 
   @Column({ name: 'observable_id', type: 'uuid' })
   observableId!: string;

@@ -1,5 +1,4 @@
-import { Column, Generated, JoinColumn, ManyToOne } from 'typeorm';
-import { OrganizationEntity } from './organization.entity';
+import { Column, Generated } from 'typeorm';
 import { Tlp } from '../common/enums';
 
 /**
@@ -12,13 +11,13 @@ export abstract class SharedObjectColumns {
   @Generated('increment')
   seq!: string;
 
+  /**
+   * The author organisation. Each entity declares the relation itself: most with a foreign key, indicators and
+   * warnings with a check per statement (migration ReferencesPerStatement), and TypeORM keeps a base class's relation
+   * even where a subclass declares its own.
+   */
   @Column({ name: 'author_id', type: 'uuid' })
   authorId!: string;
-
-
-  @ManyToOne(() => OrganizationEntity, { onDelete: 'RESTRICT', nullable: false })
-  @JoinColumn({ name: 'author_id' })
-  author?: OrganizationEntity;
 
   @Column({ type: 'varchar', length: 16 })
   tlp!: Tlp;

@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { OrganizationEntity } from '../organizations/organization.entity';
 import { Severity, WarningKind } from '../common/enums';
 import { SharedObjectColumns } from '../organizations/shared-object.entity';
 
@@ -10,6 +11,11 @@ import { SharedObjectColumns } from '../organizations/shared-object.entity';
 export class WarningEntity extends SharedObjectColumns {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
+
+  /** Checked per statement, not by a foreign key (migration ReferencesPerStatement). */
+  @ManyToOne(() => OrganizationEntity, { nullable: false, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'author_id' })
+  author?: OrganizationEntity;
 
   @Column({ type: 'varchar', length: 32 })
   kind!: WarningKind;
