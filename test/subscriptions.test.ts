@@ -169,7 +169,7 @@ describe('the log', () => {
 
   /** A HIGH indicator as an ingest hands it to the warnings. */
   const high = (value: string) => ({
-    id: randomUUID(), seq: '1', author_id: c.bkav.org.id, tlp: 'GREEN', recipient_org_ids: [], recipient_group_ids: [], severity: Severity.HIGH,
+    id: randomUUID(), seq: '1', tlp: 'GREEN', recipient_org_ids: [], recipient_group_ids: [], severity: Severity.HIGH,
     threat_types: ['MALWARE'], type: 'DOMAIN', value, net: null,
   });
   const order = async (like: string) =>
@@ -182,7 +182,7 @@ describe('the log', () => {
     await other.startTransaction();
     // A bulk call's worth: below NUMBER_AT_INSERT_FROM, numbering stays at the commit.
     const bulk = Array.from({ length: NUMBER_AT_INSERT_FROM }, () => high('held.example'));
-    await app.services.warnings.raiseForNewIndicators(ingest.manager, bulk, { numberNow: true });
+    await app.services.warnings.raiseForNewIndicators(ingest.manager, c.bkav.org.id, bulk, { numberNow: true });
     await app.services.warnings.raise(other.manager, [draft('held: the other writer')]);
     let otherDone = false;
     const otherCommit = other.commitTransaction().then(() => (otherDone = true));
@@ -205,7 +205,7 @@ describe('the log', () => {
     await b.commitTransaction();
     await b.release();
     const bulk = Array.from({ length: NUMBER_AT_INSERT_FROM }, () => high('mixed.example'));
-    await app.services.warnings.raiseForNewIndicators(a.manager, bulk, { numberNow: true });
+    await app.services.warnings.raiseForNewIndicators(a.manager, c.bkav.org.id, bulk, { numberNow: true });
     await a.commitTransaction();
     await a.release();
     // The first is numbered at a's commit, after the one committed in between; the ingest's kept the number it was
@@ -220,7 +220,7 @@ describe('the log', () => {
     const other = app.db.createQueryRunner();
     await small.startTransaction();
     await other.startTransaction();
-    await app.services.warnings.raiseForNewIndicators(small.manager, [high('small.example')], { numberNow: true });
+    await app.services.warnings.raiseForNewIndicators(small.manager, c.bkav.org.id, [high('small.example')], { numberNow: true });
     await app.services.warnings.raise(other.manager, [draft('small: the other writer')]);
     await other.commitTransaction(); // does not wait for the open small call
     await small.commitTransaction();

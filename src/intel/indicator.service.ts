@@ -10,8 +10,8 @@ import type { Metrics } from '../common/metrics';
 import type { Page } from '../common/pagination';
 import { intRange, lookupKey, lookupKeys, optionalText, text, textList } from '../common/validate';
 import { visibleById, visibleByIds, where } from '../db/filters';
-import { prefixedColumns } from '../db/hydrate';
 import { orOmitted } from '../db/json';
+import { fixedStatement, preparedIn, type ColumnIndex } from '../db/prepared';
 import { addedKeysetPage, keysetPage, pageOfRows, type AddedPage, type AddedQuery } from '../db/paging';
 import { inTransaction } from '../db/retry';
 import { OrganizationService } from '../organizations/organization.service';
@@ -22,7 +22,7 @@ import { IndicatorEntity } from './indicator.entity';
 import { ObservableEntity } from './observable.entity';
 import type { IndicatorFilter, IndicatorInput, ItemError } from './intel.inputs';
 import { normalizeObservable } from './normalize';
-import { ensureObservableRows, observableKey } from './observable.writes';
+import { ensureObservableIds, observableKey } from './observable.writes';
 
 export interface SubmitResult {
   results: { index: number; indicator: IndicatorEntity | null; created: boolean; error: ItemError | null }[];
@@ -43,7 +43,9 @@ export interface SubmitResult {
  * `last_reported` is TAXII's date_added: taken per row (clock_timestamp), not per transaction, so that a 5,000-item
  * call is not one group of equal date_added that a TAXII page must return whole.
  * It returns only what the statement decided; the rest of each row is the caller's own input (parsing 5,000 whole
- * rows, dates and arrays, was about a tenth of a call's time in Node).
+ * rows, dates and arrays, was about a tenth of a call's time in Node). A new row's `first_reported` is its
+ * `last_reported` and its `created_by` the caller, so those two come back (as NULL otherwise) only for a row that
+ * existed; `valid_until` is always the item's own.
  * $1's rows are `upsertRow`s: empty arrays and nulls are left out, and come back as '{}' and NULL here.
  */
 export const UPSERT_INDICATORS_SQL = `INSERT INTO indicators (seq, observable_id, author_id, tlp, recipient_org_ids, recipient_group_ids, confidence, severity,
@@ -62,7 +64,10 @@ export const UPSERT_INDICATORS_SQL = `INSERT INTO indicators (seq, observable_id
    confidence = EXCLUDED.confidence, severity = EXCLUDED.severity, threat_types = EXCLUDED.threat_types, tags = EXCLUDED.tags,
    valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until, description = EXCLUDED.description,
    revoked = false, revoked_reason = NULL, revoked_at = NULL, last_reported = clock_timestamp(), updated_by = EXCLUDED.updated_by
- RETURNING id, seq, observable_id, valid_from, valid_until, first_reported, last_reported, created_by, (xmax = 0) AS inserted`;
+ RETURNING id, seq, observable_id, valid_from, last_reported, (xmax = 0) AS inserted,
+           CASE WHEN xmax <> 0 THEN first_reported END AS first_reported, CASE WHEN xmax <> 0 THEN created_by END AS created_by`;
+
+const UPSERT_INDICATORS = fixedStatement(UPSERT_INDICATORS_SQL);
 
 /**
  * One row of UPSERT_INDICATORS_SQL's $1. Empty arrays and nulls are left out of the JSON (undefined is not
@@ -83,11 +88,21 @@ interface WrittenRow {
   seq: string;
   observable_id: string;
   valid_from: Date;
-  valid_until: Date | null;
-  first_reported: Date;
   last_reported: Date;
-  created_by: string;
   inserted: boolean;
+  /** Only for a row that existed (a new one's are its `last_reported` and the caller). */
+  first_reported: Date | null;
+  created_by: string | null;
+}
+
+/** UPSERT_INDICATORS_SQL's rows (arrays, as preparedIn returns them) by column name. */
+function writtenRows(rows: unknown[][], columns: ColumnIndex): WrittenRow[] {
+  const at = (name: string) => columns.get(name)!;
+  const [id, seq, obs, from, last, inserted, first, by] = ['id', 'seq', 'observable_id', 'valid_from', 'last_reported', 'inserted', 'first_reported', 'created_by'].map(at);
+  return rows.map((r) => ({
+    id: r[id] as string, seq: r[seq] as string, observable_id: r[obs] as string, valid_from: r[from] as Date, last_reported: r[last] as Date,
+    inserted: r[inserted] as boolean, first_reported: r[first] as Date | null, created_by: r[by] as string | null,
+  }));
 }
 
 /** A checked item, ready to be written (also what test/bench/ingest.bench.ts sends raw). */
@@ -117,11 +132,6 @@ export class IndicatorService {
     private readonly authz: Authorizer,
     private readonly metrics: Metrics,
   ) {}
-
-  /** Builds the observables a bulk call names from their rows (5,000 a call). */
-  private get observableBuilder() {
-    return prefixedColumns(this.db.manager, ObservableEntity, '');
-  }
 
   /**
    * Posts up to 5,000 indicators in one transaction with a handful of
@@ -156,14 +166,7 @@ export class IndicatorService {
 
       if (unique.length) {
         // The upsert's rows carry only its columns.
-        const ids = await ensureObservableRows(m, unique);
-        const build = this.observableBuilder;
-        const obsId = new Map<string, string>();
-        const observables = new Map<string, ObservableEntity>();
-        for (const o of ids) {
-          obsId.set(observableKey(o.type, o.value), o.id);
-          observables.set(o.id, build.build(o)!);
-        }
+        const obsId = await ensureObservableIds(m, unique);
         const byObservable = new Map<string, IndicatorRow>();
         const payload = unique.map((r) => {
           const observableId = obsId.get(r.key)!;
@@ -172,16 +175,17 @@ export class IndicatorService {
         });
         const actor = actorName(p);
         await shareAddressSpace(m);
-        const written: WrittenRow[] = await m.query(UPSERT_INDICATORS_SQL, [JSON.stringify(payload), p.orgId, actor]);
+        const upserted = await preparedIn(m, UPSERT_INDICATORS, [JSON.stringify(payload), p.orgId, actor]);
+        const written = writtenRows(upserted.rows, upserted.columns);
         const fresh: NewIndicator[] = [];
         for (const w of written) {
           const r = byObservable.get(w.observable_id)!;
-          const o = observables.get(w.observable_id)!;
+          const o = observableOf(w.observable_id, r);
           byKey.set(r.key, writtenIndicator(w, r, o, p.orgId, actor));
           if (!w.inserted) continue;
           createdIds.add(w.id);
           fresh.push({
-            id: w.id, seq: w.seq, author_id: p.orgId, tlp: r.tlp, recipient_org_ids: r.recipient_org_ids, recipient_group_ids: r.recipient_group_ids,
+            id: w.id, seq: w.seq, tlp: r.tlp, recipient_org_ids: r.recipient_org_ids, recipient_group_ids: r.recipient_group_ids,
             severity: r.severity, threat_types: r.threat_types, type: o.type, value: o.value, net: o.net,
           });
         }
@@ -192,7 +196,7 @@ export class IndicatorService {
         );
         // Last before COMMIT: in its own transaction the call numbers its warnings as it writes them, holding the
         // warnings lock to the commit; inside a caller's transaction (an import) it leaves that to the commit.
-        await this.warnings.raiseForNewIndicators(m, fresh, { numberNow: !opts.manager });
+        await this.warnings.raiseForNewIndicators(m, p.orgId, fresh, { numberNow: !opts.manager });
       }
 
       const results: SubmitResult['results'] = new Array(input.length);
@@ -324,6 +328,19 @@ export class IndicatorService {
 }
 
 /**
+ * The observable an item named, from the item itself and the id the call found or gave it. `createdAt` is not read
+ * back: no answer shows it (it would tell when anyone first recorded the value).
+ */
+function observableOf(id: string, r: SharedItemRow): ObservableEntity {
+  const o = new ObservableEntity();
+  o.id = id;
+  o.type = r.type;
+  o.value = r.value;
+  o.net = r.net;
+  return o;
+}
+
+/**
  * The indicator as UPSERT_INDICATORS_SQL left it: what the statement decided (`w`) and, for the rest, the checked item
  * it wrote (`r`). An update clears a revocation and keeps the original creator (`created_by` comes back).
  */
@@ -342,14 +359,14 @@ function writtenIndicator(w: WrittenRow, r: IndicatorRow, observable: Observable
   e.threatTypes = r.threat_types;
   e.tags = r.tags;
   e.validFrom = w.valid_from;
-  e.validUntil = w.valid_until;
+  e.validUntil = r.valid_until === null ? null : new Date(r.valid_until);
   e.description = r.description;
   e.revoked = false;
   e.revokedReason = null;
   e.revokedAt = null;
-  e.firstReported = w.first_reported;
+  e.firstReported = w.first_reported ?? w.last_reported;
   e.lastReported = w.last_reported;
-  e.createdBy = w.created_by;
+  e.createdBy = w.created_by ?? actor;
   e.updatedBy = actor;
   return e;
 }

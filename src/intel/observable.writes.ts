@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { ObservableType } from '../common/enums';
 import { InputProblem } from '../common/errors';
+import { fixedStatement, preparedIn } from '../db/prepared';
 import { normalizeObservable } from './normalize';
 
 /**
@@ -13,40 +14,35 @@ export const ENSURE_OBSERVABLES_SQL = `INSERT INTO observables (type, value, net
   ON CONFLICT (type, value) DO NOTHING`;
 
 /**
- * $1 as ENSURE_OBSERVABLES_SQL. Inserts the new observables and returns every named observable's row, in one
- * statement: the inserted ones from RETURNING, the others read by index. An observable that a concurrent call inserts,
- * and commits while this statement waits on it, is in neither (the read's snapshot predates that commit):
- * `ensureObservableRows` reads those in a second statement.
+ * $1 as ENSURE_OBSERVABLES_SQL. Inserts the new observables and returns every named observable's id, type and value,
+ * in one statement: the inserted ones from RETURNING, the others read by index. An observable that a concurrent call
+ * inserts, and commits while this statement waits on it, is in neither (the read's snapshot predates that commit):
+ * `ensureObservableIds` reads those in a second statement. Nothing else of the row comes back: the caller has the
+ * rest (`net`) in hand, and `created_at` is never shown.
  */
 export const ENSURE_OBSERVABLE_ROWS_SQL = `WITH x AS MATERIALIZED (
     SELECT DISTINCT x.type, x.value, x.net FROM jsonb_to_recordset($1::jsonb) AS x(type text, value text, net inet)
   ), ins AS (
     INSERT INTO observables (type, value, net) SELECT type, value, net FROM x ORDER BY type, value
     ON CONFLICT (type, value) DO NOTHING
-    RETURNING *
+    RETURNING id, type, value
   )
-  SELECT * FROM ins
+  SELECT id, type, value FROM ins
   UNION ALL
-  SELECT o.* FROM x JOIN observables o ON o.type = x.type AND o.value = x.value
+  SELECT o.id, o.type, o.value FROM x JOIN observables o ON o.type = x.type AND o.value = x.value
    WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.type = x.type AND ins.value = x.value)`;
 
-/** The observables named in $1 (a JSON array of {type, value}), whole rows. Exported for test/bench/ingest.bench.ts's raw-SQL baseline. */
-export const OBSERVABLE_ROWS_SQL = `SELECT o.* FROM observables o
+/** The ids of the observables named in $1 (a JSON array of {type, value}). Exported for test/bench/ingest.bench.ts's raw-SQL baseline. */
+export const OBSERVABLE_ROWS_SQL = `SELECT o.id, o.type, o.value FROM observables o
   JOIN jsonb_to_recordset($1::jsonb) AS x(type text, value text) ON o.type = x.type AND o.value = x.value`;
+
+const ENSURE_OBSERVABLE_ROWS = fixedStatement(ENSURE_OBSERVABLE_ROWS_SQL);
+const OBSERVABLE_ROWS = fixedStatement(OBSERVABLE_ROWS_SQL);
 
 /** An observable's key within a bulk call (type and normalised value; NUL cannot occur in either, so it never goes to SQL). */
 export function observableKey(type: string, value: string): string {
   return `${type}\u0000${value}`;
 }
-
-/** An observables row as SQL returns it. */
-export type ObservableRow = {
-  id: string;
-  type: string;
-  value: string;
-  net: string | null;
-  created_at: Date;
-};
 
 export interface CheckedObservable {
   type: ObservableType;
@@ -82,19 +78,22 @@ export async function ensureObservables(m: EntityManager, items: CheckedObservab
 }
 
 /**
- * Inserts the observables that do not exist yet and returns the rows of all of them (`items` distinct by type and
- * value), in one statement unless a concurrent call inserted some of them meanwhile. An existing observable, hidden
- * from the caller or not, is treated exactly like a new one.
+ * Inserts the observables that do not exist yet and returns the ids of all of them by `observableKey` (`items`
+ * distinct by type and value), in one statement unless a concurrent call inserted some of them meanwhile. An existing
+ * observable, hidden from the caller or not, is treated exactly like a new one. Runs inside `m`'s transaction.
  */
-export async function ensureObservableRows(m: EntityManager, items: CheckedObservable[]): Promise<ObservableRow[]> {
-  if (!items.length) return [];
-  const rows: ObservableRow[] = await m.query(ENSURE_OBSERVABLE_ROWS_SQL, [observablesJson(items)]);
-  if (rows.length < items.length) {
-    const found = new Set(rows.map((r) => observableKey(r.type, r.value)));
-    const missing = items.filter((i) => !found.has(observableKey(i.type, i.value)));
-    rows.push(...(await m.query(OBSERVABLE_ROWS_SQL, [observablesJson(missing)])));
+export async function ensureObservableIds(m: EntityManager, items: CheckedObservable[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  if (!items.length) return ids;
+  const put = (rows: unknown[][]) => {
+    for (const r of rows) ids.set(observableKey(r[1] as string, r[2] as string), r[0] as string);
+  };
+  put((await preparedIn(m, ENSURE_OBSERVABLE_ROWS, [observablesJson(items)])).rows);
+  if (ids.size < items.length) {
+    const missing = items.filter((i) => !ids.has(observableKey(i.type, i.value)));
+    put((await preparedIn(m, OBSERVABLE_ROWS, [observablesJson(missing)])).rows);
   }
-  return rows;
+  return ids;
 }
 
 /** `items` as the JSON array of {type, value, net} that the statements above take (a null net left out, read as NULL). */

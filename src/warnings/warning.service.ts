@@ -6,6 +6,7 @@ import { badInput } from '../common/errors';
 import type { Metrics } from '../common/metrics';
 import type { Page } from '../common/pagination';
 import { orOmitted } from '../db/json';
+import { fixedStatement, preparedIn } from '../db/prepared';
 import { keysetPage } from '../db/paging';
 import type { WarningBroker } from './broker';
 import { WarningEntity } from './warning.entity';
@@ -58,7 +59,6 @@ export const NUMBER_AT_INSERT_FROM = 200;
 export interface NewIndicator {
   id: string;
   seq: string;
-  author_id: string;
   tlp: string;
   recipient_org_ids: string[];
   recipient_group_ids: string[];
@@ -72,10 +72,56 @@ export interface NewIndicator {
 /** A candidate as raiseForNewIndicators' $1 takes it: without empty arrays or a null net (see upsertRow's note). */
 function candidateRow(c: NewIndicator) {
   return {
-    id: c.id, seq: c.seq, author_id: c.author_id, tlp: c.tlp, recipient_org_ids: orOmitted(c.recipient_org_ids), recipient_group_ids: orOmitted(c.recipient_group_ids),
+    id: c.id, seq: c.seq, tlp: c.tlp, recipient_org_ids: orOmitted(c.recipient_org_ids), recipient_group_ids: orOmitted(c.recipient_group_ids),
     severity: c.severity, threat_types: orOmitted(c.threat_types), type: c.type, value: c.value, net: c.net ?? undefined,
   };
 }
+
+/**
+ * raiseForNewIndicators' one statement: $1 the candidates (candidateRow), $2 the severities that raise
+ * INDICATOR_HIGH_SEVERITY, $3 their author. Returns (kind, count, highest seq) per kind raised.
+ */
+const RAISE_FOR_NEW_INDICATORS = fixedStatement(`WITH src AS MATERIALIZED (
+    -- Empty arrays and a null net are left out of $1 (candidateRow); $3 is the author of them all.
+    SELECT s.id, s.seq, $3::uuid AS author_id, s.tlp, coalesce(s.recipient_org_ids, '{}') AS recipient_org_ids,
+           coalesce(s.recipient_group_ids, '{}') AS recipient_group_ids, s.severity, coalesce(s.threat_types, '{}') AS threat_types,
+           s.type, s.value, s.net
+      FROM jsonb_to_recordset($1::jsonb) AS s(id uuid, seq bigint, tlp text, recipient_org_ids uuid[],
+           recipient_group_ids uuid[], severity text, threat_types text[], type text, value text, net inet)
+  ), prefixes AS MATERIALIZED (
+    SELECT * FROM threatfed_approved_prefixes()
+  ), severe AS (
+    INSERT INTO warnings (kind, severity, title, summary, subject_type, subject_id, author_id, tlp, recipient_org_ids, recipient_group_ids)
+    SELECT 'INDICATOR_HIGH_SEVERITY', s.severity, s.severity || ' ' || s.type || ' indicator: ' || left(s.value, 200),
+           nullif(array_to_string(s.threat_types, ', '), ''), 'Indicator', s.id, s.author_id, s.tlp, s.recipient_org_ids, s.recipient_group_ids
+      FROM src s WHERE s.severity = ANY($2::text[])
+    ORDER BY s.seq
+    RETURNING seq, kind
+  ), exposed AS (
+    -- The (organisation, indicator) pairs are the ones the indicators trigger has just written to indicator_exposures
+    -- (migration IndicatorExposures); only the summary reads the ranges again, with the prefix probes of migration
+    -- ExposureAtIngest rather than an index search of the ranges per address.
+    INSERT INTO warnings (kind, severity, title, summary, subject_type, subject_id, author_id, tlp, recipient_org_ids, recipient_group_ids, audience_org_ids)
+    SELECT 'EXPOSURE', s.severity, 'Your address space appears in an indicator (' || s.type || '): ' || s.value,
+           'Overlaps ' || r.cidrs, 'Indicator', s.id, s.author_id, s.tlp, s.recipient_org_ids, s.recipient_group_ids, ARRAY[x.organization_id]
+      FROM src s JOIN indicator_exposures x ON x.indicator_id = s.id
+      CROSS JOIN LATERAL (
+        SELECT string_agg(o.cidr::text, ', ' ORDER BY o.cidr) AS cidrs FROM (
+          SELECT a.cidr FROM prefixes p CROSS JOIN LATERAL (
+            SELECT cidr FROM asset_ranges WHERE cidr::text = set_masklen(network(s.net), p.len)::text AND status = 'APPROVED'
+               AND organization_id = x.organization_id OFFSET 0) a
+           WHERE p.family = family(s.net) AND p.len <= masklen(s.net)
+          UNION ALL
+          SELECT a.cidr FROM asset_ranges a
+           WHERE a.organization_id = x.organization_id AND a.status = 'APPROVED' AND a.cidr << s.net
+             AND masklen(s.net) < CASE family(s.net) WHEN 4 THEN 32 ELSE 128 END) o) r
+     WHERE s.net IS NOT NULL AND x.organization_id <> s.author_id
+       AND (s.tlp IN ('CLEAR','GREEN','AMBER') OR x.organization_id = ANY(s.recipient_org_ids)
+            OR EXISTS (SELECT 1 FROM sharing_group_members gm WHERE gm.organization_id = x.organization_id AND gm.group_id = ANY(s.recipient_group_ids)))
+     ORDER BY s.seq, x.organization_id
+    RETURNING seq, kind
+  )
+  SELECT kind, count(*)::int AS n, max(seq)::text AS seq FROM (SELECT seq, kind FROM severe UNION ALL SELECT seq, kind FROM exposed) x GROUP BY kind`);
 
 /**
  * The warning log: producers append inside their own transactions (so a
@@ -122,7 +168,7 @@ export class WarningService {
    * one at COMMIT. The lock is then held to the commit, so other writers of
    * warnings wait that long.
    */
-  async raiseForNewIndicators(m: EntityManager, created: NewIndicator[], opts: { numberNow?: boolean } = {}): Promise<void> {
+  async raiseForNewIndicators(m: EntityManager, authorId: string, created: NewIndicator[], opts: { numberNow?: boolean } = {}): Promise<void> {
     const severe = severitiesFrom(this.minSeverity);
     // Only rows that can raise one, as the caller just wrote them: reading them back (with their observables) cost
     // a scan that grew with the tables.
@@ -137,50 +183,8 @@ export class WarningService {
         [WARNINGS_SEQ_LOCK],
       );
     }
-    const inserted: { kind: string; n: number; seq: string }[] = await m.query(
-      `WITH src AS MATERIALIZED (
-         -- Empty arrays and a null net are left out of $1 (candidateRow).
-         SELECT s.id, s.seq, s.author_id, s.tlp, coalesce(s.recipient_org_ids, '{}') AS recipient_org_ids,
-                coalesce(s.recipient_group_ids, '{}') AS recipient_group_ids, s.severity, coalesce(s.threat_types, '{}') AS threat_types,
-                s.type, s.value, s.net
-           FROM jsonb_to_recordset($1::jsonb) AS s(id uuid, seq bigint, author_id uuid, tlp text, recipient_org_ids uuid[],
-                recipient_group_ids uuid[], severity text, threat_types text[], type text, value text, net inet)
-       ), prefixes AS MATERIALIZED (
-         SELECT * FROM threatfed_approved_prefixes()
-       ), severe AS (
-         INSERT INTO warnings (kind, severity, title, summary, subject_type, subject_id, author_id, tlp, recipient_org_ids, recipient_group_ids)
-         SELECT 'INDICATOR_HIGH_SEVERITY', s.severity, s.severity || ' ' || s.type || ' indicator: ' || left(s.value, 200),
-                nullif(array_to_string(s.threat_types, ', '), ''), 'Indicator', s.id, s.author_id, s.tlp, s.recipient_org_ids, s.recipient_group_ids
-           FROM src s WHERE s.severity = ANY($2::text[])
-         ORDER BY s.seq
-         RETURNING seq, kind
-       ), exposed AS (
-         -- The (organisation, indicator) pairs are the ones the indicators trigger has just written to indicator_exposures
-         -- (migration IndicatorExposures); only the summary reads the ranges again, with the prefix probes of migration
-         -- ExposureAtIngest rather than an index search of the ranges per address.
-         INSERT INTO warnings (kind, severity, title, summary, subject_type, subject_id, author_id, tlp, recipient_org_ids, recipient_group_ids, audience_org_ids)
-         SELECT 'EXPOSURE', s.severity, 'Your address space appears in an indicator (' || s.type || '): ' || s.value,
-                'Overlaps ' || r.cidrs, 'Indicator', s.id, s.author_id, s.tlp, s.recipient_org_ids, s.recipient_group_ids, ARRAY[x.organization_id]
-           FROM src s JOIN indicator_exposures x ON x.indicator_id = s.id
-           CROSS JOIN LATERAL (
-             SELECT string_agg(o.cidr::text, ', ' ORDER BY o.cidr) AS cidrs FROM (
-               SELECT a.cidr FROM prefixes p CROSS JOIN LATERAL (
-                 SELECT cidr FROM asset_ranges WHERE cidr::text = set_masklen(network(s.net), p.len)::text AND status = 'APPROVED'
-                    AND organization_id = x.organization_id OFFSET 0) a
-                WHERE p.family = family(s.net) AND p.len <= masklen(s.net)
-               UNION ALL
-               SELECT a.cidr FROM asset_ranges a
-                WHERE a.organization_id = x.organization_id AND a.status = 'APPROVED' AND a.cidr << s.net
-                  AND masklen(s.net) < CASE family(s.net) WHEN 4 THEN 32 ELSE 128 END) o) r
-          WHERE s.net IS NOT NULL AND x.organization_id <> s.author_id
-            AND (s.tlp IN ('CLEAR','GREEN','AMBER') OR x.organization_id = ANY(s.recipient_org_ids)
-                 OR EXISTS (SELECT 1 FROM sharing_group_members gm WHERE gm.organization_id = x.organization_id AND gm.group_id = ANY(s.recipient_group_ids)))
-          ORDER BY s.seq, x.organization_id
-         RETURNING seq, kind
-       )
-       SELECT kind, count(*)::int AS n, max(seq)::text AS seq FROM (SELECT seq, kind FROM severe UNION ALL SELECT seq, kind FROM exposed) x GROUP BY kind`,
-      [JSON.stringify(candidates.map(candidateRow)), severe],
-    );
+    const result = await preparedIn(m, RAISE_FOR_NEW_INDICATORS, [JSON.stringify(candidates.map(candidateRow)), severe, authorId]);
+    const inserted = result.rows.map((r) => ({ kind: r[0] as WarningKind, n: r[1] as number, seq: r[2] as string }));
     if (!inserted.length) return;
     const max = inserted.map((r) => BigInt(r.seq)).reduce((a, b) => (b > a ? b : a));
     await this.broker.announce(m, max.toString());
