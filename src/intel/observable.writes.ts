@@ -1,27 +1,28 @@
 import type { EntityManager } from 'typeorm';
 import type { ObservableType } from '../common/enums';
 import { InputProblem } from '../common/errors';
+import { pgLiteral, pgPlain, pgQuoted } from '../db/arrays';
 import { fixedStatement, preparedIn } from '../db/prepared';
 import { normalizeObservable } from './normalize';
 
 /**
- * $1: a JSON array of {type, value, net}. Inserted in key order, so that
- * concurrent calls naming the same new observables wait on each other
- * instead of deadlocking. Exported for test/bench/ingest.bench.ts's raw-SQL baseline. */
+ * $1, $2, $3: the observables' types, values and nets as arrays (`observablesParams`). Inserted in key order, so that
+ * concurrent calls naming the same new observables wait on each other instead of deadlocking.
+ */
 export const ENSURE_OBSERVABLES_SQL = `INSERT INTO observables (type, value, net)
-  SELECT DISTINCT x.type, x.value, x.net FROM jsonb_to_recordset($1::jsonb) AS x(type text, value text, net inet)
+  SELECT DISTINCT x.type, x.value, x.net FROM unnest($1::text[], $2::text[], $3::inet[]) AS x(type, value, net)
   ORDER BY x.type, x.value
   ON CONFLICT (type, value) DO NOTHING`;
 
 /**
- * $1 as ENSURE_OBSERVABLES_SQL. Inserts the new observables and returns every named observable's id, type and value,
+ * Parameters as ENSURE_OBSERVABLES_SQL's. Inserts the new observables and returns every named observable's id, type and value,
  * in one statement: the inserted ones from RETURNING, the others read by index. An observable that a concurrent call
  * inserts, and commits while this statement waits on it, is in neither (the read's snapshot predates that commit):
  * `ensureObservableIds` reads those in a second statement. Nothing else of the row comes back: the caller has the
- * rest (`net`) in hand, and `created_at` is never shown.
+ * rest (`net`) in hand, and `created_at` is never shown. Exported for test/bench/ingest.bench.ts's raw-SQL baseline.
  */
 export const ENSURE_OBSERVABLE_ROWS_SQL = `WITH x AS MATERIALIZED (
-    SELECT DISTINCT x.type, x.value, x.net FROM jsonb_to_recordset($1::jsonb) AS x(type text, value text, net inet)
+    SELECT DISTINCT x.type, x.value, x.net FROM unnest($1::text[], $2::text[], $3::inet[]) AS x(type, value, net)
   ), ins AS (
     INSERT INTO observables (type, value, net) SELECT type, value, net FROM x ORDER BY type, value
     ON CONFLICT (type, value) DO NOTHING
@@ -32,9 +33,9 @@ export const ENSURE_OBSERVABLE_ROWS_SQL = `WITH x AS MATERIALIZED (
   SELECT o.id, o.type, o.value FROM x JOIN observables o ON o.type = x.type AND o.value = x.value
    WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.type = x.type AND ins.value = x.value)`;
 
-/** The ids of the observables named in $1 (a JSON array of {type, value}). Exported for test/bench/ingest.bench.ts's raw-SQL baseline. */
+/** The ids of the observables whose types and values are $1 and $2 (arrays). */
 export const OBSERVABLE_ROWS_SQL = `SELECT o.id, o.type, o.value FROM observables o
-  JOIN jsonb_to_recordset($1::jsonb) AS x(type text, value text) ON o.type = x.type AND o.value = x.value`;
+  JOIN unnest($1::text[], $2::text[]) AS x(type, value) ON o.type = x.type AND o.value = x.value`;
 
 const ENSURE_OBSERVABLE_ROWS = fixedStatement(ENSURE_OBSERVABLE_ROWS_SQL);
 const OBSERVABLE_ROWS = fixedStatement(OBSERVABLE_ROWS_SQL);
@@ -74,7 +75,7 @@ export function checkObservableList(list: { type: ObservableType; value: string 
  */
 export async function ensureObservables(m: EntityManager, items: CheckedObservable[]): Promise<void> {
   if (!items.length) return;
-  await m.query(ENSURE_OBSERVABLES_SQL, [observablesJson(items)]);
+  await m.query(ENSURE_OBSERVABLES_SQL, observablesParams(items));
 }
 
 /**
@@ -88,17 +89,25 @@ export async function ensureObservableIds(m: EntityManager, items: CheckedObserv
   const put = (rows: unknown[][]) => {
     for (const r of rows) ids.set(observableKey(r[1] as string, r[2] as string), r[0] as string);
   };
-  put((await preparedIn(m, ENSURE_OBSERVABLE_ROWS, [observablesJson(items)])).rows);
+  put((await preparedIn(m, ENSURE_OBSERVABLE_ROWS, observablesParams(items))).rows);
   if (ids.size < items.length) {
     const missing = items.filter((i) => !ids.has(observableKey(i.type, i.value)));
-    put((await preparedIn(m, OBSERVABLE_ROWS, [observablesJson(missing)])).rows);
+    put((await preparedIn(m, OBSERVABLE_ROWS, observablesParams(missing).slice(0, 2))).rows);
   }
   return ids;
 }
 
-/** `items` as the JSON array of {type, value, net} that the statements above take (a null net left out, read as NULL). */
-export function observablesJson(items: CheckedObservable[]): string {
-  return JSON.stringify(items.map(({ type, value, net }) => ({ type, value, net: net ?? undefined })));
+/** `items` as the statements above take them: their types, values and nets, each an array literal. */
+export function observablesParams(items: readonly CheckedObservable[]): [string, string, string] {
+  const n = items.length;
+  const [types, values, nets] = [new Array<string | number>(n), new Array<string>(n), new Array<string | number>(n)];
+  for (let i = 0; i < n; i++) {
+    const o = items[i];
+    types[i] = pgPlain(o.type);
+    values[i] = pgQuoted(o.value);
+    nets[i] = pgPlain(o.net);
+  }
+  return [pgLiteral(types), pgLiteral(values), pgLiteral(nets)];
 }
 
 /** The tables that link an object to the observables it names. */
@@ -119,9 +128,9 @@ export async function linkObservables(m: EntityManager, kind: keyof typeof LINK_
   await ensureObservables(m, items);
   await m.query(
     `INSERT INTO ${table} (${column}, observable_id)
-     SELECT $2, o.id FROM observables o
-       JOIN jsonb_to_recordset($1::jsonb) AS x(type text, value text) ON o.type = x.type AND o.value = x.value
+     SELECT $3, o.id FROM observables o
+       JOIN unnest($1::text[], $2::text[]) AS x(type, value) ON o.type = x.type AND o.value = x.value
      ON CONFLICT DO NOTHING`,
-    [JSON.stringify(items.map(({ type, value }) => ({ type, value }))), ownerId],
+    [...observablesParams(items).slice(0, 2), ownerId],
   );
 }

@@ -5,7 +5,7 @@ import { SEVERITY_ORDER, Severity, severitiesFrom, type Tlp, type WarningKind } 
 import { badInput } from '../common/errors';
 import type { Metrics } from '../common/metrics';
 import type { Page } from '../common/pagination';
-import { orOmitted } from '../db/json';
+import { pgList, pgLiteral, pgPlain, pgQuoted } from '../db/arrays';
 import { fixedStatement, preparedIn } from '../db/prepared';
 import { keysetPage } from '../db/paging';
 import type { WarningBroker } from './broker';
@@ -69,32 +69,44 @@ export interface NewIndicator {
   net: string | null;
 }
 
-/** A candidate as raiseForNewIndicators' $1 takes it: without empty arrays or a null net (see upsertRow's note). */
-function candidateRow(c: NewIndicator) {
-  return {
-    id: c.id, seq: c.seq, tlp: c.tlp, recipient_org_ids: orOmitted(c.recipient_org_ids), recipient_group_ids: orOmitted(c.recipient_group_ids),
-    severity: c.severity, threat_types: orOmitted(c.threat_types), type: c.type, value: c.value, net: c.net ?? undefined,
-  };
+/** The candidates as raiseForNewIndicators' statement takes them: $1–$10, a column each (src/db/arrays.ts). */
+function candidateParams(cs: readonly NewIndicator[]): string[] {
+  const n = cs.length;
+  const cols = Array.from({ length: 10 }, () => new Array<string | number>(n));
+  for (let i = 0; i < n; i++) {
+    const c = cs[i];
+    cols[0][i] = pgPlain(c.id);
+    cols[1][i] = pgPlain(c.seq);
+    cols[2][i] = pgPlain(c.tlp);
+    cols[3][i] = pgList(c.recipient_org_ids, true);
+    cols[4][i] = pgList(c.recipient_group_ids, true);
+    cols[5][i] = pgPlain(c.severity);
+    cols[6][i] = pgList(c.threat_types, true);
+    cols[7][i] = pgPlain(c.type);
+    cols[8][i] = pgQuoted(c.value);
+    cols[9][i] = pgPlain(c.net);
+  }
+  return cols.map(pgLiteral);
 }
 
 /**
- * raiseForNewIndicators' one statement: $1 the candidates (candidateRow), $2 the severities that raise
- * INDICATOR_HIGH_SEVERITY, $3 their author. Returns (kind, count, highest seq) per kind raised.
+ * raiseForNewIndicators' one statement: $1–$10 the candidates (candidateParams), $11 the severities that raise
+ * INDICATOR_HIGH_SEVERITY, $12 their author. Returns (kind, count, highest seq) per kind raised.
  */
 const RAISE_FOR_NEW_INDICATORS = fixedStatement(`WITH src AS MATERIALIZED (
-    -- Empty arrays and a null net are left out of $1 (candidateRow); $3 is the author of them all.
-    SELECT s.id, s.seq, $3::uuid AS author_id, s.tlp, coalesce(s.recipient_org_ids, '{}') AS recipient_org_ids,
-           coalesce(s.recipient_group_ids, '{}') AS recipient_group_ids, s.severity, coalesce(s.threat_types, '{}') AS threat_types,
+    -- A row's lists are array literals, NULL when empty; $12 is the author of them all.
+    SELECT s.id, s.seq, $12::uuid AS author_id, s.tlp, coalesce(s.recipient_org_ids::uuid[], '{}') AS recipient_org_ids,
+           coalesce(s.recipient_group_ids::uuid[], '{}') AS recipient_group_ids, s.severity, coalesce(s.threat_types::text[], '{}') AS threat_types,
            s.type, s.value, s.net
-      FROM jsonb_to_recordset($1::jsonb) AS s(id uuid, seq bigint, tlp text, recipient_org_ids uuid[],
-           recipient_group_ids uuid[], severity text, threat_types text[], type text, value text, net inet)
+      FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::inet[])
+           AS s(id, seq, tlp, recipient_org_ids, recipient_group_ids, severity, threat_types, type, value, net)
   ), prefixes AS MATERIALIZED (
     SELECT * FROM threatfed_approved_prefixes()
   ), severe AS (
     INSERT INTO warnings (kind, severity, title, summary, subject_type, subject_id, author_id, tlp, recipient_org_ids, recipient_group_ids)
     SELECT 'INDICATOR_HIGH_SEVERITY', s.severity, s.severity || ' ' || s.type || ' indicator: ' || left(s.value, 200),
            nullif(array_to_string(s.threat_types, ', '), ''), 'Indicator', s.id, s.author_id, s.tlp, s.recipient_org_ids, s.recipient_group_ids
-      FROM src s WHERE s.severity = ANY($2::text[])
+      FROM src s WHERE s.severity = ANY($11::text[])
     ORDER BY s.seq
     RETURNING seq, kind
   ), exposed AS (
@@ -183,7 +195,7 @@ export class WarningService {
         [WARNINGS_SEQ_LOCK],
       );
     }
-    const result = await preparedIn(m, RAISE_FOR_NEW_INDICATORS, [JSON.stringify(candidates.map(candidateRow)), severe, authorId]);
+    const result = await preparedIn(m, RAISE_FOR_NEW_INDICATORS, [...candidateParams(candidates), severe, authorId]);
     const inserted = result.rows.map((r) => ({ kind: r[0] as WarningKind, n: r[1] as number, seq: r[2] as string }));
     if (!inserted.length) return;
     const max = inserted.map((r) => BigInt(r.seq)).reduce((a, b) => (b > a ? b : a));

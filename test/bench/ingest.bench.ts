@@ -58,8 +58,8 @@ import { authenticate } from '../../src/api/pipeline';
 import { startServer, type RunningServer } from '../../src/api/server';
 import { LIMIT_RULES } from '../../src/api/validation';
 import { createServices, type Services } from '../../src/api/services';
-import { UPSERT_INDICATORS_SQL, upsertRow, type IndicatorRow } from '../../src/intel/indicator.service';
-import { ENSURE_OBSERVABLE_ROWS_SQL, observableKey, observablesJson } from '../../src/intel/observable.writes';
+import { UPSERT_INDICATORS_SQL, upsertParams, type IndicatorRow } from '../../src/intel/indicator.service';
+import { ENSURE_OBSERVABLE_ROWS_SQL, observableKey, observablesParams } from '../../src/intel/observable.writes';
 import { closeBench } from './cleanup';
 import { openBenchDatabase } from './database';
 import { agent, median, msSince, now, p95, post, timed } from './timing';
@@ -162,14 +162,14 @@ async function rawSqlIngest(
   await c.query('BEGIN');
   try {
     let t = now();
-    const obs = observablesJson(rows);
+    const obs = observablesParams(rows);
     // The service's one statement (it reads again only what a concurrent call inserted meanwhile: never here).
-    const ids = await c.query<{ id: string; type: string; value: string }>(ENSURE_OBSERVABLE_ROWS_SQL, [obs]);
+    const ids = await c.query<{ id: string; type: string; value: string }>(ENSURE_OBSERVABLE_ROWS_SQL, obs);
     part('observables', msSince(t));
     t = now();
     const obsId = new Map(ids.rows.map((r) => [observableKey(r.type, r.value), r.id]));
-    const payload = rows.map((r) => upsertRow(r, obsId.get(observableKey(r.type, r.value))!));
-    const written = await c.query<{ id: string; inserted: boolean }>(UPSERT_INDICATORS_SQL, [JSON.stringify(payload), authorId, actor]);
+    const observableIds = rows.map((r) => obsId.get(observableKey(r.type, r.value))!);
+    const written = await c.query<{ id: string; inserted: boolean }>(UPSERT_INDICATORS_SQL, upsertParams(rows, observableIds, authorId, actor));
     part('indicators', msSince(t));
     t = now();
     await c.query('COMMIT');
@@ -211,12 +211,12 @@ async function explainIngest(c: Client, rows: SqlRow[], authorId: string, actor:
   };
   await c.query('BEGIN');
   try {
-    const obs = observablesJson(rows);
-    await explain('INSERT observables, returning their rows', ENSURE_OBSERVABLE_ROWS_SQL, [obs]);
-    const ids = await c.query<{ id: string; type: string; value: string }>(ENSURE_OBSERVABLE_ROWS_SQL, [obs]);
+    const obs = observablesParams(rows);
+    await explain('INSERT observables, returning their rows', ENSURE_OBSERVABLE_ROWS_SQL, obs);
+    const ids = await c.query<{ id: string; type: string; value: string }>(ENSURE_OBSERVABLE_ROWS_SQL, obs);
     const obsId = new Map(ids.rows.map((r) => [observableKey(r.type, r.value), r.id]));
-    const payload = rows.map((r) => upsertRow(r, obsId.get(observableKey(r.type, r.value))!));
-    await explain('INSERT indicators ... ON CONFLICT', UPSERT_INDICATORS_SQL, [JSON.stringify(payload), authorId, actor]);
+    const observableIds = rows.map((r) => obsId.get(observableKey(r.type, r.value))!);
+    await explain('INSERT indicators ... ON CONFLICT', UPSERT_INDICATORS_SQL, upsertParams(rows, observableIds, authorId, actor));
   } finally {
     await c.query('ROLLBACK');
   }
