@@ -57,7 +57,9 @@ if (!ingest && !hot.length) throw new Error('no observable with five indicators:
 
 const out = `/tmp/instructions-${mode}.${process.pid}.callgrind`;
 const env = { ...process.env, DATABASE_URL: dbUrl, PORT: '0', HOST, LOG_LEVEL: 'error', NODE_ENV: 'production', METRICS_PORT: 'off', TOKEN_AUDIENCE: AUDIENCE, TOKEN_MAX_LIFETIME: '1h' };
-const server = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`, process.execPath, path.join(root, 'dist/src/main.js')], {
+// With npm start's node flags (package.json's start script), as production runs it.
+const flags = /^node((?: --\S+)*) dist\/src\/main\.js$/.exec(require(path.join(root, 'package.json')).scripts.start)?.[1].split(' ').filter(Boolean) ?? [];
+const server = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`, process.execPath, ...flags, path.join(root, 'dist/src/main.js')], {
   env,
   stdio: ['ignore', 'pipe', 'pipe'],
 });

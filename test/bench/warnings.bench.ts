@@ -70,6 +70,7 @@ import { createClient, type Client as WsClient } from 'graphql-ws';
 import type { JWK } from 'jose';
 import { Client } from 'pg';
 import ts from 'typescript';
+import { SERVER_NODE_FLAGS } from '../support/process';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -171,7 +172,9 @@ process.once('exit', () => {
 
 /** Starts `node script` and waits for the line that carries its URL. */
 async function spawnServer(name: string, script: string, env: NodeJS.ProcessEnv, profDir?: string): Promise<Proc> {
-  const args = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}.cpuprofile`, script] : [script];
+  // ThreatFed runs with npm start's flags; the floor's server with none.
+  const flags = script === MAIN_JS ? SERVER_NODE_FLAGS : [];
+  const args = [...flags, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}.cpuprofile`] : []), script];
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   const tail: string[] = [];

@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SERVER_NODE_FLAGS } from './process';
 
 const DIST = path.join(__dirname, '..', '..', 'dist', 'src');
 
@@ -20,7 +21,7 @@ export interface Spawned {
 export function spawnDist(entry: 'main' | 'cli', dataDir: string, args: string[] = [], env: Record<string, string> = {}): Spawned {
   const file = path.join(DIST, entry === 'main' ? 'main.js' : 'cli/index.js');
   if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` (npm test does it first)`);
-  const child = spawn(process.execPath, [file, ...args], {
+  const child = spawn(process.execPath, [...(entry === 'main' ? SERVER_NODE_FLAGS : []), file, ...args], {
     // METRICS_PORT 0: a free port, so that a server already running on this machine (its metrics on 9464) does not fail these.
     env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
