@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { Role } from '../src/common/enums';
 import { communityApp } from './support/fixtures';
@@ -31,6 +32,30 @@ describe('concurrent bulk ingest', () => {
     expect(x.created + x.updated).toBe(3000);
     expect(y.created + y.updated).toBe(3000);
   }, 120_000);
+
+  it('an observable another transaction inserts and commits while the call waits on it is read again, and indicated', async () => {
+    const token = await t.c.bkav.token([Role.CONTRIBUTOR]);
+    const other = new Client({ connectionString: t.app.dbUrl });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      const [{ id }] = (await other.query(`INSERT INTO observables (type, value) VALUES ('DOMAIN', 'held.race.example') RETURNING id`)).rows;
+      // The call's insert of the same observable waits for this transaction; its snapshot predates the commit.
+      const call = t.app.gql(token, 'mutation($i: [IndicatorInput!]!) { submitIndicators(input: $i) { created results { indicator { observable { id value } } } } }', {
+        i: [{ type: 'DOMAIN', value: 'held.race.example', tlp: 'GREEN' }, { type: 'DOMAIN', value: 'free.race.example', tlp: 'GREEN' }],
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      await other.query('COMMIT');
+      const res = await call;
+      expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
+      const out = res.body.data!.submitIndicators;
+      expect(out.created).toBe(2);
+      expect(out.results[0].indicator.observable).toEqual({ id, value: 'held.race.example' });
+      expect(out.results[1].indicator.observable.value).toBe('free.race.example');
+    } finally {
+      await other.end();
+    }
+  });
 
   it('a list reads back newest first in the reverse of the order it was posted (rows are written in observable order)', async () => {
     const token = await t.c.bkav.token([Role.CONTRIBUTOR]);

@@ -175,7 +175,6 @@ export class IndicatorService {
       const createdIds = new Set<string>();
 
       if (unique.length) {
-        // The upsert's rows carry only its columns.
         const obsId = await ensureObservableIds(m, unique);
         const byObservable = new Map<string, IndicatorRow>();
         const observableIds = unique.map((r) => {

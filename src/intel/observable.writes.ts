@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { ObservableType } from '../common/enums';
 import { InputProblem } from '../common/errors';
 import { pgLiteral, pgPlain, pgQuoted } from '../db/arrays';
-import { fixedStatement, preparedIn } from '../db/prepared';
+import { fixedStatement, preparedIn, type ColumnIndex } from '../db/prepared';
 import { normalizeObservable } from './normalize';
 
 /**
@@ -86,13 +86,14 @@ export async function ensureObservables(m: EntityManager, items: CheckedObservab
 export async function ensureObservableIds(m: EntityManager, items: CheckedObservable[]): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   if (!items.length) return ids;
-  const put = (rows: unknown[][]) => {
-    for (const r of rows) ids.set(observableKey(r[1] as string, r[2] as string), r[0] as string);
+  const put = ({ rows, columns }: { rows: unknown[][]; columns: ColumnIndex }) => {
+    const [id, type, value] = [columns.get('id')!, columns.get('type')!, columns.get('value')!];
+    for (const r of rows) ids.set(observableKey(r[type] as string, r[value] as string), r[id] as string);
   };
-  put((await preparedIn(m, ENSURE_OBSERVABLE_ROWS, observablesParams(items))).rows);
+  put(await preparedIn(m, ENSURE_OBSERVABLE_ROWS, observablesParams(items)));
   if (ids.size < items.length) {
     const missing = items.filter((i) => !ids.has(observableKey(i.type, i.value)));
-    put((await preparedIn(m, OBSERVABLE_ROWS, observablesParams(missing).slice(0, 2))).rows);
+    put(await preparedIn(m, OBSERVABLE_ROWS, observablesParams(missing).slice(0, 2)));
   }
   return ids;
 }

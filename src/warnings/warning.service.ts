@@ -196,7 +196,8 @@ export class WarningService {
       );
     }
     const result = await preparedIn(m, RAISE_FOR_NEW_INDICATORS, [...candidateParams(candidates), severe, authorId]);
-    const inserted = result.rows.map((r) => ({ kind: r[0] as WarningKind, n: r[1] as number, seq: r[2] as string }));
+    const [kind, n, seq] = [result.columns.get('kind')!, result.columns.get('n')!, result.columns.get('seq')!];
+    const inserted = result.rows.map((r) => ({ kind: r[kind] as WarningKind, n: r[n] as number, seq: r[seq] as string }));
     if (!inserted.length) return;
     const max = inserted.map((r) => BigInt(r.seq)).reduce((a, b) => (b > a ? b : a));
     await this.broker.announce(m, max.toString());
