@@ -100,19 +100,22 @@ describe('bulk calls: a NUL in one item rejects that item only', () => {
         { type: 'IPV4', value: '203.0.113.55', firstSeen: '2999-01-01T00:00:00Z' },
         { type: 'IPV4', value: '203.0.113.56', lastSeen: '2999-01-01T00:00:00Z' },
         { type: 'IPV4', value: '203.0.113.57', firstSeen: soon, lastSeen: soon },
+        { type: 'IPV4', value: '203.0.113.58', note: 'NULL, "quoted" {braced} back\\slash\t', location: '' },
       ],
     });
     expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
     const p = res.body.data!.reportSightings;
-    expect(p).toMatchObject({ accepted: 2, rejected: 6 });
+    expect(p).toMatchObject({ accepted: 3, rejected: 6 });
     const fields = p.results.map((r: { error: { field: string } | null }) => r.error?.field ?? null);
     expect(fields).toEqual([
       null, 'input[1].note', 'input[2].location', 'input[3].recipients[0]', 'input[4].location',
-      'input[5].firstSeen', 'input[6].lastSeen', null,
+      'input[5].firstSeen', 'input[6].lastSeen', null, null,
     ]);
     expect(p.results[5].error.message).toBe("input[5].firstSeen: must not be in the future (more than 5 minutes ahead of the server's clock)");
     expect(p.results[4].error.message).toMatch(/must not contain control characters, tabs or line breaks \(U\+000A at index 4\)/);
     expect(p.results[0].sighting).toMatchObject({ note: 'first line\nsecond line', location: 'Hà Nội' });
+    // The bulk statement's array literals carry what an array literal would otherwise read as syntax.
+    expect(p.results[8].sighting).toMatchObject({ note: 'NULL, "quoted" {braced} back\\slash', location: null });
   });
 });
 

@@ -8,11 +8,12 @@ import { checkId } from '../common/ids';
 import type { Metrics } from '../common/metrics';
 import type { Page } from '../common/pagination';
 import { intRange, notInFuture, optionalText } from '../common/validate';
+import { pgList, pgLiteral, pgPlain, pgQuoted } from '../db/arrays';
 import { visibleById, visibleByIds } from '../db/filters';
 import { addedKeysetPage, keysetPage, type AddedPage, type AddedQuery } from '../db/paging';
 import { inTransaction } from '../db/retry';
 import { OrganizationService } from '../organizations/organization.service';
-import { checkBulkSize, checkItems, sharedItem } from './bulk';
+import { checkBulkSize, checkItems, sharedItem, type SharedItemRow } from './bulk';
 import type { ItemError, SightingInput } from './intel.inputs';
 import { ensureObservables } from './observable.writes';
 import { SightingEntity } from './sighting.entity';
@@ -21,6 +22,36 @@ export interface ReportResult {
   results: { index: number; sighting: SightingEntity | null; error: ItemError | null }[];
   accepted: number;
   rejected: number;
+}
+
+/** A checked sighting, as the bulk statement writes it. */
+interface SightingRow extends SharedItemRow {
+  count: number;
+  first_seen: string;
+  last_seen: string;
+  location: string | null;
+  note: string | null;
+}
+
+/** The bulk statement's $1–$11: the rows as array columns (src/db/arrays.ts), in input order. */
+function sightingColumns(rows: readonly SightingRow[]): string[] {
+  const n = rows.length;
+  const cols = Array.from({ length: 11 }, () => new Array<string | number>(n));
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    cols[0][i] = r.index;
+    cols[1][i] = pgPlain(r.type);
+    cols[2][i] = pgQuoted(r.value);
+    cols[3][i] = pgPlain(r.tlp);
+    cols[4][i] = pgList(r.recipient_org_ids, true);
+    cols[5][i] = pgList(r.recipient_group_ids, true);
+    cols[6][i] = r.count;
+    cols[7][i] = pgPlain(r.first_seen);
+    cols[8][i] = pgPlain(r.last_seen);
+    cols[9][i] = pgQuoted(r.location);
+    cols[10][i] = pgQuoted(r.note);
+  }
+  return cols.map(pgLiteral);
 }
 
 /** Sightings: each report is an event (never merged), posted in bulk and read under the sharing policy. */
@@ -41,7 +72,7 @@ export class SightingService {
       const defaultTlp = await this.orgs.defaultTlp(p, m);
       const found = await this.orgs.lookupRecipients(m, input.flatMap((i) => i.recipients ?? []));
       const now = new Date();
-      const { rows, errors } = checkItems(input, (item, index, f) => {
+      const { rows, errors } = checkItems(input, (item, index, f): SightingRow => {
         const shared = sharedItem(item, index, f, defaultTlp, found);
         notInFuture(f('firstSeen'), item.firstSeen, now.getTime());
         notInFuture(f('lastSeen'), item.lastSeen, now.getTime());
@@ -59,17 +90,18 @@ export class SightingService {
       });
       const byIndex = new Map<number, SightingEntity>();
       if (rows.length) {
-        const json = JSON.stringify(rows);
         await ensureObservables(m, rows);
         const written: { id: string }[] = await m.query(
           `INSERT INTO sightings (observable_id, author_id, tlp, recipient_org_ids, recipient_group_ids, count, first_seen, last_seen, location, note, created_by)
-           SELECT o.id, $2, x.tlp, x.recipient_org_ids, x.recipient_group_ids, x.count, x.first_seen, x.last_seen, x.location, x.note, $3
-             FROM jsonb_to_recordset($1::jsonb) AS x(index int, type text, value text, tlp text, recipient_org_ids uuid[],
-                  recipient_group_ids uuid[], count int, first_seen timestamptz, last_seen timestamptz, location text, note text)
+           SELECT o.id, $12, x.tlp, coalesce(x.recipient_org_ids::uuid[], '{}'), coalesce(x.recipient_group_ids::uuid[], '{}'), x.count, x.first_seen,
+                  x.last_seen, x.location, x.note, $13
+             FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::timestamptz[], $9::timestamptz[],
+                         $10::text[], $11::text[])
+                  AS x(index, type, value, tlp, recipient_org_ids, recipient_group_ids, count, first_seen, last_seen, location, note)
              JOIN observables o ON o.type = x.type AND o.value = x.value
             ORDER BY x.index
            RETURNING id`,
-          [json, p.orgId, actorName(p)],
+          [...sightingColumns(rows), p.orgId, actorName(p)],
         );
         const entities = await m
           .getRepository(SightingEntity)
