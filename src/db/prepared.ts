@@ -29,8 +29,7 @@ export function compileNamed(db: DataSource, key: string, build: () => { sql: st
     // Markers in place of the values show the order TypeORM's escaping gives them.
     const markers = Object.fromEntries(Object.keys(params).map((name) => [name, { name }]));
     const [text, order] = db.driver.escapeQueryWithParameters(sql, markers);
-    const name = `tf_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
-    c = { name, text, names: (order as { name: string }[]).map((m) => m.name) };
+    c = { name: statementName(text), text, names: (order as { name: string }[]).map((m) => m.name) };
     // A bound on what a stream of unusual shapes could make this hold; past it a statement is compiled each time.
     if (compiled.size < 2000) compiled.set(key, c);
   }
@@ -47,14 +46,12 @@ export function compileNamed(db: DataSource, key: string, build: () => { sql: st
  */
 export async function preparedRead(db: DataSource, c: Compiled, params: Record<string, unknown>): Promise<{ rows: unknown[][]; columns: ColumnIndex }> {
   const pool = (db.driver as PostgresDriver).master as Pool;
-  const result = await pool.query({ name: c.name, text: c.text, values: c.names.map((n) => params[n]), rowMode: 'array' });
-  c.columns ??= new Map(result.fields.map((f, i) => [f.name, i]));
-  return { rows: result.rows, columns: c.columns };
+  return arrayRows(pool, c, c.names.map((n) => params[n]));
 }
 
 /** A fixed statement prepared under a name derived from its text (for writes whose text never varies). */
 export function fixedStatement(text: string): Compiled {
-  return { name: `tf_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`, text, names: [] };
+  return { name: statementName(text), text, names: [] };
 }
 
 /**
@@ -64,8 +61,17 @@ export function fixedStatement(text: string): Compiled {
  */
 export async function preparedIn(m: EntityManager, c: Compiled, values: unknown[]): Promise<{ rows: unknown[][]; columns: ColumnIndex }> {
   if (!m.queryRunner) throw new Error('preparedIn needs a transaction');
-  const client = (await m.queryRunner.connect()) as PoolClient;
-  const result = await client.query({ name: c.name, text: c.text, values, rowMode: 'array' });
+  return arrayRows((await m.queryRunner.connect()) as PoolClient, c, values);
+}
+
+/** The name a statement's text is prepared under on every connection. */
+function statementName(text: string): string {
+  return `tf_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+}
+
+/** Runs `c` as a named prepared statement with rows as arrays, and notes its columns the first time. */
+async function arrayRows(on: Pool | PoolClient, c: Compiled, values: unknown[]): Promise<{ rows: unknown[][]; columns: ColumnIndex }> {
+  const result = await on.query({ name: c.name, text: c.text, values, rowMode: 'array' });
   c.columns ??= new Map(result.fields.map((f, i) => [f.name, i]));
   return { rows: result.rows, columns: c.columns };
 }
